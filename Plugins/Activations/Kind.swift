@@ -1,0 +1,1 @@
+// KindActivations: built-in layer kind.

@@ -1,0 +1,1 @@
+// KindAttention: built-in layer kind.

@@ -1,0 +1,1 @@
+// KindEmbedding: built-in layer kind.

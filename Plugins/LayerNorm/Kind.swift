@@ -1,0 +1,1 @@
+// KindLayerNorm: built-in layer kind.

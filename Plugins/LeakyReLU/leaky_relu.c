@@ -1,0 +1,1 @@
+#include "polytope_plugin.h"

@@ -1,0 +1,1 @@
+// KindLinear: built-in layer kind.

@@ -1,0 +1,1 @@
+// KindResidualAdd: built-in layer kind.

@@ -1,0 +1,1 @@
+// KindUnembed: built-in layer kind.

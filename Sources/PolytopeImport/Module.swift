@@ -1,0 +1,1 @@
+// PolytopeImport module.

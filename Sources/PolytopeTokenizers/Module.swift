@@ -1,0 +1,1 @@
+// PolytopeTokenizers module.

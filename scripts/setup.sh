@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs the Debian packages PolytopeLens needs (when missing) and the real-model test data.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+need=()
+for p in libprotobuf-c-dev protobuf-c-compiler protobuf-compiler libopenblas-dev; do
+  dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  echo "setup: installing ${need[*]}" >&2
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
