@@ -37,10 +37,12 @@ let package = Package(
 
         .target(
             name: "PolytopeModel",
-            dependencies: ["PolytopeSchema", "COpenBLAS", "CPolytopePlugin"],
+            dependencies: ["PolytopeSchema", "COpenBLAS", "CPolytopePlugin", "PolytopeIO"],
             linkerSettings: [.linkedLibrary("dl")]),
+        // Small shared I/O: NumPy .npy reading/writing, atomic (temp + rename) file writes.
+        .target(name: "PolytopeIO"),
         .target(name: "PolytopeTokenizers"),
-        .target(name: "PolytopeCodes", dependencies: ["CKernels"]),
+        .target(name: "PolytopeCodes", dependencies: ["CKernels", "PolytopeIO"]),
         .target(name: "PolytopeClustering", dependencies: ["PolytopeCodes", "CKernels"]),
     ] + kindTargets + [
         .target(name: "PolytopeBuiltins", dependencies: builtinKinds.map { .target(name: "Kind\($0)") } + ["PolytopeModel"]),
@@ -59,7 +61,7 @@ let package = Package(
 
         .testTarget(name: "PolytopeModelTests", dependencies: ["PolytopeModel", "PolytopeBuiltins", "PolytopeImport"]),
         .testTarget(name: "PolytopeTokenizersTests", dependencies: ["PolytopeTokenizers"]),
-        .testTarget(name: "PolytopeCodesTests", dependencies: ["PolytopeCodes", "PolytopeClustering"]),
+        .testTarget(name: "PolytopeCodesTests", dependencies: ["PolytopeCodes", "PolytopeClustering", "PolytopeIO"]),
         .testTarget(name: "PolytopeProbeTests", dependencies: ["PolytopeProbe", "PolytopeReport"]),
     ],
     swiftLanguageModes: [.v5]
