@@ -61,7 +61,9 @@ let package = Package(
 
         .testTarget(name: "PolytopeModelTests", dependencies: ["PolytopeModel", "PolytopeBuiltins", "PolytopeImport"]),
         .testTarget(name: "PolytopeTokenizersTests", dependencies: ["PolytopeTokenizers"]),
-        .testTarget(name: "PolytopeCodesTests", dependencies: ["PolytopeCodes", "PolytopeClustering", "PolytopeIO"]),
+        .testTarget(
+            name: "PolytopeCodesTests", dependencies: ["PolytopeCodes", "PolytopeClustering", "PolytopeIO"],
+            resources: [.copy("Fixtures")]),
         .testTarget(name: "PolytopeProbeTests", dependencies: ["PolytopeProbe", "PolytopeReport"]),
     ],
     swiftLanguageModes: [.v5]

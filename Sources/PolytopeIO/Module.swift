@@ -1,1 +1,0 @@
-// PolytopeIO module.
