@@ -59,7 +59,7 @@ let package = Package(
             ]),
         .target(name: "LeakyReLUPlugin", dependencies: ["CPolytopePlugin"], path: "Plugins/LeakyReLU"),
 
-        .testTarget(name: "PolytopeModelTests", dependencies: ["PolytopeModel", "PolytopeBuiltins", "PolytopeImport"]),
+        .testTarget(name: "PolytopeModelTests", dependencies: ["PolytopeModel", "PolytopeBuiltins", "PolytopeImport", "PolytopeIO"]),
         .testTarget(name: "PolytopeTokenizersTests", dependencies: ["PolytopeTokenizers"]),
         .testTarget(
             name: "PolytopeCodesTests", dependencies: ["PolytopeCodes", "PolytopeClustering", "PolytopeIO"],

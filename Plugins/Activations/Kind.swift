@@ -1,1 +1,0 @@
-// KindActivations: built-in layer kind.

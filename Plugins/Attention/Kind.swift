@@ -1,1 +1,0 @@
-// KindAttention: built-in layer kind.

@@ -1,1 +1,0 @@
-// KindEmbedding: built-in layer kind.

@@ -1,1 +1,0 @@
-// KindLayerNorm: built-in layer kind.

@@ -1,1 +1,0 @@
-// KindLinear: built-in layer kind.

@@ -1,1 +1,0 @@
-// KindResidualAdd: built-in layer kind.

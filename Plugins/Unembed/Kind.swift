@@ -1,1 +1,0 @@
-// KindUnembed: built-in layer kind.

@@ -1,1 +1,0 @@
-// PolytopeBuiltins module.

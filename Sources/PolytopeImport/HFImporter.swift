@@ -1,0 +1,55 @@
+import Foundation
+import PolytopeModel
+
+/// Converts a Hugging Face checkpoint directory into a PolytopeLens model description.
+public enum HFImporter {
+    public struct Options: Sendable {
+        /// Refer to the checkpoint's safetensors file instead of copying tensors into the model file.
+        public var externalWeights = false
+        /// Where the model file will be written (external references are made relative to it).
+        public var outputPath: String
+        public init(outputPath: String, externalWeights: Bool = false) {
+            self.outputPath = outputPath
+            self.externalWeights = externalWeights
+        }
+    }
+
+    /// Reads `config.json`, `model.safetensors` and the tokenizer files of `directory`.
+    /// Supports `model_type` gpt2 (activation relu / gelu / gelu_new) and bert.
+    public static func convert(directory: String, options: Options) throws -> ModelSpec {
+        let ck = try HFCheckpoint(directory: directory)
+        let type = try ck.string("model_type")
+        var tensors = TensorCollector(checkpoint: ck, external: options.externalWeights,
+                                      externalPath: relativePath(of: ck.weightsPath, from: options.outputPath))
+        var spec: ModelSpec
+        switch type {
+        case "gpt2":
+            spec = try GPT2Importer.build(ck, tensors: &tensors)
+            spec.tokenizer = try TokenizerImport.bpe(ck)
+        case "bert":
+            spec = try BertImporter.build(ck, tensors: &tensors)
+            spec.tokenizer = try TokenizerImport.wordPiece(ck)
+        default:
+            throw ImportError.unsupported("model_type '\(type)' (supported: gpt2, bert)")
+        }
+        spec.tensors = tensors.tensors
+        spec.name = (ck.config["_name_or_path"] as? String).flatMap { $0.isEmpty ? nil : $0 }
+            ?? URL(fileURLWithPath: directory).lastPathComponent
+        spec.metadata["source"] = URL(fileURLWithPath: directory).standardizedFileURL.path
+        spec.metadata["model_type"] = type
+        if let c = FileManager.default.contents(atPath: ck.configPath) { spec.metadata["hf_config"] = String(decoding: c, as: UTF8.self) }
+        if let t = ck.file("training.json"), let d = FileManager.default.contents(atPath: t) {
+            spec.metadata["training"] = String(decoding: d, as: UTF8.self)
+        }
+        for (k, v) in ck.weights.metadata { spec.metadata["safetensors." + k] = v }
+        return spec
+    }
+
+    /// `target` relative to the directory of `from` when `target` lies below it, else absolute.
+    static func relativePath(of target: String, from file: String) -> String {
+        let t = URL(fileURLWithPath: target).standardizedFileURL.path
+        let base = URL(fileURLWithPath: file).deletingLastPathComponent().standardizedFileURL.path
+        let prefix = base.hasSuffix("/") ? base : base + "/"
+        return t.hasPrefix(prefix) ? String(t.dropFirst(prefix.count)) : t
+    }
+}

@@ -1,0 +1,52 @@
+/// A layer kind: how to build a node of that kind, and (for activations) where its knots are.
+public struct LayerKind: Sendable {
+    public let name: String
+    public let version: UInt32
+    /// Who provides it: "built-in" or a plugin library's path.
+    public let provider: String
+    public let summary: String
+    /// Activation kinds: ascending knots (polytope region boundaries of each unit). Nil otherwise.
+    public let knots: [Float]?
+    public let build: @Sendable (LayerBuildContext) throws -> Layer
+
+    public init(name: String, version: UInt32 = 1, provider: String = "built-in", summary: String,
+                knots: [Float]? = nil, build: @escaping @Sendable (LayerBuildContext) throws -> Layer) {
+        self.name = name
+        self.version = version
+        self.provider = provider
+        self.summary = summary
+        self.knots = knots
+        self.build = build
+    }
+
+    public var id: String { "\(name)@\(version)" }
+}
+
+/// Maps (kind name, version) to an implementation. Built-in kinds are registered by
+/// `PolytopeBuiltins`; runtime plugins add theirs through `PluginLoader`.
+public final class LayerRegistry: @unchecked Sendable {
+    private var kinds: [String: LayerKind] = [:]
+
+    public init() {}
+
+    /// Registers a kind; a later registration of the same name and version replaces the
+    /// earlier one only when `replace` is set, otherwise it is an error naming both providers.
+    public func register(_ kind: LayerKind, replace: Bool = false) throws {
+        if let old = kinds[kind.id], !replace {
+            throw ModelError.plugin(path: kind.provider, reason: "kind '\(kind.id)' is already provided by \(old.provider)")
+        }
+        kinds[kind.id] = kind
+    }
+
+    public func kind(_ name: String, version: UInt32) -> LayerKind? { kinds["\(name)@\(version)"] }
+
+    /// All kinds, sorted by name then version.
+    public var all: [LayerKind] {
+        kinds.values.sorted { ($0.name, $0.version) < ($1.name, $1.version) }
+    }
+
+    /// "name@version (provider)" for every kind, for error messages.
+    public var loadedDescription: [String] {
+        all.map { "\($0.id) (\($0.provider))" }
+    }
+}

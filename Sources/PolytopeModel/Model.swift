@@ -1,0 +1,69 @@
+import Foundation
+
+/// A loaded, validated, built model: one layer per node, ready to run forward.
+public final class Model: @unchecked Sendable {
+    public let spec: ModelSpec
+    public let weights: WeightStore
+    public let layers: [Layer]
+    /// Output width of each node.
+    public let widths: [Int]
+    /// The kind implementing each node (for `inspect`, and knots of activation nodes).
+    public let kinds: [LayerKind]
+    /// Node index for every hook name (node names and aliases).
+    public let hookIndex: [String: Int]
+
+    /// Validates the description, checks every tensor's size against the bytes present, and
+    /// builds each node with its kind (which checks parameter shapes and attributes).
+    /// Nothing runs before all of this has passed.
+    public init(spec: ModelSpec, baseDirectory: String, registry: LayerRegistry) throws {
+        try GraphValidator.validate(spec, registry: registry)
+        let weights = try WeightStore(tensors: spec.tensors, baseDirectory: baseDirectory)
+        var index: [String: Int] = [:]
+        var layers: [Layer] = []
+        var widths: [Int] = []
+        var kinds: [LayerKind] = []
+        for (i, node) in spec.nodes.enumerated() {
+            let kind = registry.kind(node.kind, version: node.kindVersion)!
+            let inputWidths = node.inputs.map { widths[index[$0]!] }
+            let ctx = LayerBuildContext(node: node, inputWidths: inputWidths, weights: weights, model: spec)
+            let layer = try kind.build(ctx)
+            layers.append(layer)
+            widths.append(layer.outputWidth)
+            kinds.append(kind)
+            for name in [node.name] + node.aliases { index[name] = i }
+        }
+        self.spec = spec
+        self.weights = weights
+        self.layers = layers
+        self.widths = widths
+        self.kinds = kinds
+        self.hookIndex = index
+    }
+
+    /// Reads, validates and builds a model file.
+    public static func load(path: String, registry: LayerRegistry) throws -> Model {
+        let spec = try ModelFile.read(path: path)
+        let dir = (path as NSString).deletingLastPathComponent
+        return try Model(spec: spec, baseDirectory: dir.isEmpty ? "." : dir, registry: registry)
+    }
+
+    /// Every hook name, in execution order (a node's name, then its aliases).
+    public var hookNames: [String] { spec.nodes.flatMap { [$0.name] + $0.aliases } }
+
+    public func nodeIndex(hook: String) throws -> Int {
+        guard let i = hookIndex[hook] else { throw ModelError.unknownHook(hook, available: hookNames) }
+        return i
+    }
+
+    /// The knots of the activation node behind a hook, if that node is an activation.
+    public func knots(hook: String) throws -> [Float]? {
+        let i = try nodeIndex(hook: hook)
+        return (layers[i] as? ActivationLayer)?.knots ?? kinds[i].knots
+    }
+
+    public var parameterCount: Int { weights.parameterCount }
+
+    public var vocabularySize: Int? {
+        spec.nodes.first { $0.kind == "token_embedding" }.flatMap { n in n.params["weight"].flatMap { weights.shape(of: $0)?.first } }
+    }
+}

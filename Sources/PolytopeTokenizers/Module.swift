@@ -1,1 +1,0 @@
-// PolytopeTokenizers module.
