@@ -57,6 +57,9 @@ def load_safetensors(path):
             arr = np.frombuffer(buf, "<f2")
         elif dt == "BF16":
             arr = (np.frombuffer(buf, "<u2").astype(np.uint32) << 16).view(np.float32)
+        elif dt == "I64":  # e.g. BERT's embeddings.position_ids buffer
+            out[k] = np.frombuffer(buf, "<i8").reshape(v["shape"])
+            continue
         else:
             raise ValueError(f"{path}: tensor {k}: unsupported dtype {dt}")
         out[k] = arr.astype(np.float64).reshape(v["shape"])
