@@ -1,1 +1,0 @@
-// PolytopeCodes module.
