@@ -5,5 +5,28 @@ struct Polytope: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "polytope",
         abstract: "Look at transformer MLP layers through the polytope lens.",
-        subcommands: [])
+        discussion: """
+        Every command that loads a model takes --model MODEL.pb (default: models/gpt2-relu.pb) and \
+        --plugin PATH.so (repeatable; may also come before the command name).
+        """,
+        subcommands: [
+            ImportCommand.self, RunCommand.self, InspectCommand.self,
+        ])
+
+    /// `polytope --plugin A.so run ...` is accepted as `polytope run --plugin A.so ...`.
+    static func main() {
+        var args = Array(CommandLine.arguments.dropFirst())
+        var moved: [String] = []
+        while args.count >= 2, args[0] == "--plugin" {
+            moved += [args[0], args[1]]
+            args.removeFirst(2)
+        }
+        if !moved.isEmpty, !args.isEmpty { args.insert(contentsOf: moved, at: 1) }
+        do {
+            var command = try parseAsRoot(args)
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

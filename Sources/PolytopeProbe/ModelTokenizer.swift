@@ -1,0 +1,26 @@
+import Foundation
+import PolytopeModel
+import PolytopeTokenizers
+
+/// Builds the tokenizer a model file carries.
+public enum ModelTokenizer {
+    public static func make(_ spec: TokenizerSpec) throws -> any Tokenizer {
+        switch spec.kind {
+        case .byteLevelBPE:
+            if !spec.vocabJSON.isEmpty {
+                return try ByteLevelBPETokenizer(vocabJSON: spec.vocabJSON, merges: spec.mergesTXT, specialTokens: spec.specialTokens)
+            }
+            throw ModelError.badInput("the model's byte-level BPE tokenizer has no vocab.json")
+        case .wordPiece:
+            throw ModelError.badInput("WordPiece tokenizers are not wired yet")
+        }
+    }
+
+    /// The tokenizer of a loaded model, or an error saying the model has none.
+    public static func make(for model: Model) throws -> any Tokenizer {
+        guard let spec = model.spec.tokenizer else {
+            throw ModelError.badInput("model '\(model.spec.name)' carries no tokenizer: give token ids instead (--ids)")
+        }
+        return try make(spec)
+    }
+}
