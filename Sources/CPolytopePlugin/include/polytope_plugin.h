@@ -9,6 +9,31 @@
  *
  * A kind maps a matrix [rows, input_width] to a matrix [rows, output_width] row by row
  * (activations, gated MLP units, norms). Rows are tokens; the host batches many at once.
+ * A node of a plugin kind has exactly one input.
+ *
+ * Ownership and lifetimes:
+ *   - The table, its kinds, their names, knots and plugin_name are owned by the plugin and
+ *     must stay valid and unchanged for as long as the library is loaded. The host never
+ *     unloads a plugin library (no dlclose), so static storage is the natural choice.
+ *   - Everything a PolytopeNodeDesc points to is owned by the host and valid only during the
+ *     create() call: copy what forward() needs into the state.
+ *   - The state create() returns is owned by the plugin; the host passes it to forward() and
+ *     hands it back exactly once to destroy() when the built layer is released.
+ *   - `err` buffers belong to the host (err_len bytes, err_len > 0). On failure write a
+ *     NUL-terminated one-line message into it (snprintf truncates safely) and return non-zero;
+ *     the host reports it with the node's name and kind.
+ *   - input and output of forward() belong to the host, do not overlap, and are valid only
+ *     during the call. rows may be 0.
+ *
+ * Threads: create() and destroy() are called from one thread at a time per node. forward()
+ * may be called from several threads at once, on different batches, with the SAME state:
+ * the state must be read-only after create() returns (no scratch buffers in it; allocate
+ * per call or use the stack).
+ *
+ * Versioning: POLYTOPE_PLUGIN_ABI_VERSION changes whenever the layout or the meaning of any
+ * type here changes; the host refuses a table whose abi_version differs from its own. New
+ * kind behaviour goes into PolytopeKind.version (the kind_version that model files name),
+ * not into the ABI version. Within ABI version 1 the structs are frozen.
  *
  * Version history:
  *   1  first version: this header.
