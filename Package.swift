@@ -50,7 +50,7 @@ let package = Package(
         .target(
             name: "PolytopeProbe",
             dependencies: ["PolytopeModel", "PolytopeBuiltins", "PolytopeTokenizers", "PolytopeCodes", "PolytopeClustering"]),
-        .target(name: "PolytopeReport", dependencies: ["PolytopeProbe"]),
+        .target(name: "PolytopeReport", dependencies: ["PolytopeProbe", "PolytopeIO"]),
         .executableTarget(
             name: "polytope",
             dependencies: [
