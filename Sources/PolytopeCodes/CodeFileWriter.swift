@@ -81,6 +81,18 @@ public final class CodeFileWriter {
         try file.sync()
     }
 
+    /// Drops committed rows past `rows` (a probe rolls back to the last batch that every one of
+    /// its output files committed).
+    public func truncate(toRows rows: Int) throws {
+        guard rows < header.rows else { return }
+        guard rows >= 0 else { throw CodeError.corrupt(path: url.path, reason: "cannot truncate to \(rows) rows") }
+        header.rows = rows
+        try file.write(withUnsafeBytes(of: UInt64(rows).littleEndian) { Data($0) }, at: 32)
+        try file.sync()
+        try file.truncate(to: header.headerBytes + rows * header.strideBytes)
+        try file.sync()
+    }
+
     /// Writes `batch` rows without committing them: what a crash mid-batch leaves. For tests.
     func appendUncommitted(_ batch: CodeMatrix, bytes: Int? = nil) throws {
         let offset = header.headerBytes + header.rows * header.strideBytes

@@ -1,0 +1,242 @@
+import Dispatch
+import Foundation
+import PolytopeCodes
+import PolytopeModel
+import PolytopeTokenizers
+
+/// What collection produced (or found already committed).
+public struct CollectionResult: Sendable {
+    public var rows: Int
+    public var tokensSeen: Int
+    public var documents: Int
+    public var windows: Int
+    public var seconds: Double
+    public var resumedFromRows: Int?
+    public var bits: [Int: Int]
+}
+
+/// Streams a corpus through a model and appends the polytope codes of the recorded tokens to
+/// per-layer code files, batch by batch, resumably.
+///
+/// Order is fixed (documents in corpus order, windows in document order, groups of
+/// `threads * batchWindows` windows, fixed batches inside a group), so the codes do not depend
+/// on timing or interruptions: the batches of a group run in parallel (BLAS single-threaded
+/// inside each), are committed in order, then `probe-state.json` records the new count.
+public final class Collector {
+    let config: ProbeConfig
+    let model: Model
+    let tokenizer: any Tokenizer
+    let corpus: Corpus
+    let dir: URL
+    let log: Log
+
+    public init(config: ProbeConfig, model: Model, tokenizer: any Tokenizer, corpus: Corpus, outDir: URL) {
+        self.config = config
+        self.model = model
+        self.tokenizer = tokenizer
+        self.corpus = corpus
+        self.dir = outDir
+        self.log = Log(quiet: config.quiet)
+    }
+
+    var encodeOptions: EncodeOptions {
+        EncodeOptions(allowedSpecial: .none, invalidUTF8: config.corpusOptions.lossy ? .lossy : .reject, addSpecialTokens: false)
+    }
+
+    /// The planner for this model: BERT-style tokenizers wrap windows in [CLS] ... [SEP].
+    func planner() throws -> WindowPlanner {
+        var ctx = config.contextLength ?? model.spec.contextLength
+        if model.spec.contextLength > 0 { ctx = min(ctx, model.spec.contextLength) }
+        var prefix: [Int32] = [], suffix: [Int32] = []
+        if let t = model.spec.tokenizer, t.addSpecialTokens, let cls = t.specialTokens["[CLS]"], let sep = t.specialTokens["[SEP]"] {
+            prefix = [Int32(cls)]
+            suffix = [Int32(sep)]
+        }
+        guard ctx > prefix.count + suffix.count else {
+            throw ProbeError.badArgument("--context \(ctx) leaves no room for tokens")
+        }
+        if let s = config.stride, s < 1 { throw ProbeError.badArgument("--stride must be at least 1") }
+        return WindowPlanner(contextLength: ctx, stride: config.stride, sampling: config.sampling, prefix: prefix, suffix: suffix)
+    }
+
+    /// The recorded hooks' widths and their activation knots, checked against the model.
+    func layerPlan() throws -> (bits: [Int: Int], knots: [[Float]]) {
+        var bits: [Int: Int] = [:]
+        var knots: [[Float]] = []
+        for layer in config.layers {
+            let pre = "blocks.\(layer).mlp.hook_pre", post = "blocks.\(layer).mlp.hook_post"
+            let index: Int = try model.nodeIndex(hook: pre)
+            bits[layer] = model.widths[index]
+            guard let k = try model.knots(hook: post) else {
+                throw ProbeError.badArgument("'\(post)' is not an activation node: cannot tell where its knots are")
+            }
+            knots.append(k)
+        }
+        return (bits, knots)
+    }
+
+    /// Runs (or resumes) collection. With `restart`, earlier outputs in the directory are replaced.
+    public func run(restart: Bool) throws -> CollectionResult {
+        let planner = try planner()
+        let fingerprint = config.fingerprint(corpus: corpus, contextLength: planner.contextLength)
+        let state = restart ? nil : try ProbeState.read(dir: dir)
+        if let s = state, s.fingerprint != fingerprint {
+            throw ProbeError.differentRun(dir: dir.path, differences: ProbeState.differences(s.fingerprint, fingerprint))
+        }
+        let hooks = config.layers.map { "blocks.\($0).mlp.hook_pre" }
+        let postHooks = config.layers.map { "blocks.\($0).mlp.hook_post" }
+        let (bits, knots) = try layerPlan()
+
+        if let s = state, s.collectionComplete {
+            log("collection already complete in \(dir.path): \(s.rowsDone) tokens recorded")
+            return CollectionResult(rows: s.rowsDone, tokensSeen: s.tokensSeen, documents: s.documents, windows: s.windowsDone,
+                                    seconds: s.secondsCollecting, resumedFromRows: s.rowsDone, bits: bits)
+        }
+
+        // Counting pass: windows and eligible tokens (for random sampling and the progress bar).
+        var totalWindows = 0, totalEligible = 0, totalTokens = 0
+        try corpus.forEachDocument { doc in
+            let n = try tokenizer.encode(doc.bytes, options: encodeOptions).count
+            totalTokens += n
+            totalWindows += planner.spans(tokenCount: n).count
+            totalEligible += planner.eligibleCount(tokenCount: n)
+        }
+        guard totalTokens > 0 else { throw ProbeError.emptyCorpus(corpus.paths.joined(separator: ", ")) }
+        if let m = config.maxWindows { totalWindows = min(totalWindows, m) }
+        var chosen: Set<Int>?
+        if case .random(let size, _, let seed) = config.sampling {
+            chosen = SampleSelection.floyd(size: size, total: totalEligible, seed: seed)
+        }
+
+        let resumedRows = state?.rowsDone
+        if let s = state { log("resuming: \(s.windowsDone) of \(totalWindows) windows, \(s.rowsDone) tokens already recorded") }
+        var st = state ?? ProbeState(fingerprint: fingerprint, windowsDone: 0, rowsDone: 0, tokensSeen: 0, documents: 0,
+                                     collectionComplete: false, secondsCollecting: 0)
+        try st.write(dir: dir)
+        let provenance = Collector.provenance(model: model, fingerprint: fingerprint)
+        var sinks: [LayerSink] = []
+        for layer in config.layers {
+            sinks.append(try LayerSink(dir: dir, layer: layer, bits: bits[layer]!, provenance: provenance,
+                                       rows: resumedRows, keepActivations: config.keepActivations))
+        }
+        let table = try TokenTableWriter(url: dir.appendingPathComponent("tokens.bin"), rows: resumedRows ?? 0)
+
+        let started = Date()
+        let previousSeconds = st.secondsCollecting
+        let progress = ProgressBar(label: "probe", total: totalWindows, unit: "windows", quiet: config.quiet)
+        let markers = planner.prefix.count + planner.suffix.count
+        var pending: [ProbeWindow] = []
+        var windowIndex = 0, nextEligible = 0, documents = 0
+        let group = max(1, config.threads) * config.batchWindows
+        let savedThreads = BLAS.threads
+        BLAS.threads = 1
+        defer { BLAS.threads = savedThreads }
+
+        /// Runs the pending group (windows with recorded tokens, in fixed batches) and commits it.
+        /// Groups start at multiples of `group` windows, so a resumed run forms the same batches.
+        func flush() throws {
+            guard let last = pending.last else { return }
+            let toRun = pending.filter { !$0.recorded.isEmpty }
+            var batches: [[ProbeWindow]] = []
+            var i = 0
+            while i < toRun.count {
+                batches.append(Array(toRun[i..<min(i + config.batchWindows, toRun.count)]))
+                i += config.batchWindows
+            }
+            let results = try runParallel(batches, hooks: hooks, postHooks: postHooks, knots: knots)
+            for result in results {
+                for (sink, layerResult) in zip(sinks, result.layers) {
+                    try sink.append(codes: layerResult.codes, activations: layerResult.activations)
+                }
+                try table.append(result.records)
+                st.rowsDone += result.records.count
+            }
+            var seen = 0
+            for w in pending { seen += w.ids.count - markers }
+            st.tokensSeen += seen
+            st.windowsDone = last.index + 1
+            st.documents = documents
+            st.secondsCollecting = previousSeconds + Date().timeIntervalSince(started)
+            try st.write(dir: dir)
+            progress.update(st.windowsDone)
+            pending.removeAll(keepingCapacity: true)
+        }
+
+        try corpus.forEachDocument { doc in
+            if let m = config.maxWindows, windowIndex >= m { return }
+            let tokens = try tokenizer.encode(doc.bytes, options: encodeOptions)
+            var windows = planner.windows(document: doc.index, source: doc.source, tokens: tokens, firstWindowIndex: windowIndex,
+                                          nextEligible: &nextEligible, chosen: chosen)
+            if let m = config.maxWindows, windowIndex + windows.count > m { windows = Array(windows.prefix(m - windowIndex)) }
+            windowIndex += windows.count
+            documents = doc.index + 1
+            for w in windows where w.index >= st.windowsDone {
+                pending.append(w)
+                if pending.count == group { try flush() }
+            }
+        }
+        try flush()
+        st.windowsDone = windowIndex
+        st.documents = documents
+        st.collectionComplete = true
+        st.secondsCollecting = previousSeconds + Date().timeIntervalSince(started)
+        try st.write(dir: dir)
+        progress.finish()
+        return CollectionResult(rows: st.rowsDone, tokensSeen: st.tokensSeen, documents: documents, windows: windowIndex,
+                                seconds: st.secondsCollecting, resumedFromRows: resumedRows, bits: bits)
+    }
+
+    struct LayerBatch {
+        var codes: CodeMatrix
+        var activations: [Float]?
+    }
+
+    struct BatchResult {
+        var layers: [LayerBatch]
+        var records: [TokenRecord]
+    }
+
+    /// Runs the batches concurrently and returns their results in order.
+    func runParallel(_ batches: [[ProbeWindow]], hooks: [String], postHooks: [String], knots: [[Float]]) throws -> [BatchResult] {
+        var results = [Result<BatchResult, Error>?](repeating: nil, count: batches.count)
+        let lock = NSLock()
+        DispatchQueue.concurrentPerform(iterations: batches.count) { i in
+            let r = Result { try self.runBatch(batches[i], hooks: hooks, postHooks: postHooks, knots: knots) }
+            lock.lock()
+            results[i] = r
+            lock.unlock()
+        }
+        return try results.map { try $0!.get() }
+    }
+
+    /// One forward pass over a batch of windows; codes of the recorded positions.
+    func runBatch(_ windows: [ProbeWindow], hooks: [String], postHooks: [String], knots: [[Float]]) throws -> BatchResult {
+        let ctx = ForwardContext(sequences: windows.map(\.ids))
+        let capture = hooks + (config.keepActivations ? postHooks : [])
+        let out = try model.forward(ctx, capture: capture)
+        var rows: [Int] = []
+        var records: [TokenRecord] = []
+        for (b, w) in windows.enumerated() {
+            for p in w.recorded {
+                rows.append(b * ctx.seqLen + p)
+                records.append(TokenRecord(document: w.document, window: w.index, position: p, tokenID: Int(w.ids[p]),
+                                           byteStart: w.spans[p].lowerBound, byteEnd: w.spans[p].upperBound))
+            }
+        }
+        var layers: [LayerBatch] = []
+        for (i, hook) in hooks.enumerated() {
+            let pre = out[hook]!.rows(rows)
+            let codes = try CodeMatrix(preActivations: pre.data, rows: pre.rows, units: pre.cols, knots: knots[i])
+            let acts: [Float]? = config.keepActivations ? out[postHooks[i]]!.rows(rows).data : nil
+            layers.append(LayerBatch(codes: codes, activations: acts))
+        }
+        return BatchResult(layers: layers, records: records)
+    }
+
+    static func provenance(model: Model, fingerprint: [String: String]) -> String {
+        var p = fingerprint
+        p["model_name"] = model.spec.name
+        let data = (try? JSONSerialization.data(withJSONObject: p, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}

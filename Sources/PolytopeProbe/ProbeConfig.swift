@@ -1,0 +1,45 @@
+import Foundation
+
+/// Everything that decides which codes a probe records. Two runs with equal fingerprints
+/// record identical codes, so one may continue the other.
+public struct ProbeConfig: Sendable {
+    public var modelPath: String
+    public var corpusPaths: [String]
+    public var corpusOptions = Corpus.Options()
+    /// MLP layers whose codes are recorded (`blocks.L.mlp.hook_pre`).
+    public var layers: [Int] = []
+    /// Window length in tokens (markers included); nil = the model's context length.
+    public var contextLength: Int?
+    public var stride: Int?
+    public var sampling: TokenSampling = .evenlySpaced(perWindow: 4, skip: 8)
+    /// Windows per forward batch (fixed batches make resumed runs bit-identical).
+    public var batchWindows = 8
+    /// Parallel batches (each single-threaded BLAS); default: the number of cores.
+    public var threads = ProcessInfo.processInfo.activeProcessorCount
+    /// Stop after this many windows (nil: the whole corpus).
+    public var maxWindows: Int?
+    /// Also keep the recorded tokens' MLP activations (for baselines).
+    public var keepActivations = false
+    public var quiet = false
+
+    public init(modelPath: String, corpusPaths: [String]) {
+        self.modelPath = modelPath
+        self.corpusPaths = corpusPaths
+    }
+
+    func fingerprint(corpus: Corpus, contextLength: Int) -> [String: String] {
+        let a = try? FileManager.default.attributesOfItem(atPath: modelPath)
+        let modelID = "\(URL(fileURLWithPath: modelPath).standardizedFileURL.path)|\((a?[.size] as? Int) ?? -1)|\((a?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)"
+        return [
+            "model": modelID,
+            "corpus": corpus.fingerprint(),
+            "layers": layers.map(String.init).joined(separator: ","),
+            "context": "\(contextLength)",
+            "stride": stride.map(String.init) ?? "window",
+            "sampling": sampling.description,
+            "batch_windows": "\(batchWindows)",
+            "max_windows": maxWindows.map(String.init) ?? "all",
+            "activations": "\(keepActivations)",
+        ]
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+
+/// A one-line progress bar on stderr: done / total, rate, time left. Silent when stderr is
+/// not a terminal (unless forced) or when quiet; then only a final line is printed when asked.
+public final class ProgressBar: @unchecked Sendable {
+    let label: String
+    let total: Int
+    let unit: String
+    let enabled: Bool
+    let start = Date()
+    var lastDraw = Date.distantPast
+
+    public init(label: String, total: Int, unit: String = "tokens", quiet: Bool) {
+        self.label = label
+        self.total = total
+        self.unit = unit
+        self.enabled = !quiet && isatty(STDERR_FILENO) == 1
+    }
+
+    public func update(_ done: Int, force: Bool = false) {
+        guard enabled else { return }
+        let now = Date()
+        guard force || now.timeIntervalSince(lastDraw) > 0.1 else { return }
+        lastDraw = now
+        let elapsed = now.timeIntervalSince(start)
+        let rate = elapsed > 0 ? Double(done) / elapsed : 0
+        let frac = total > 0 ? min(1, Double(done) / Double(total)) : 0
+        let width = 28
+        let filled = Int(frac * Double(width))
+        let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+        let left = rate > 0 && total > done ? ProgressBar.duration(Double(total - done) / rate) : "--"
+        let line = "\(label) \(bar) \(done)/\(total) \(unit)  \(Int(rate)) \(unit)/s  \(left) left"
+        FileHandle.standardError.write(Data(("\r\u{1B}[2K" + line).utf8))
+    }
+
+    public func finish() {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
+    }
+
+    static func duration(_ s: Double) -> String {
+        let t = Int(s.rounded())
+        return t >= 3600 ? "\(t / 3600)h\(t % 3600 / 60)m" : t >= 60 ? "\(t / 60)m\(t % 60)s" : "\(t)s"
+    }
+}
+
+/// Status lines on stderr (not with --quiet).
+public struct Log: Sendable {
+    public let quiet: Bool
+    public init(quiet: Bool) { self.quiet = quiet }
+    public func callAsFunction(_ s: String) {
+        guard !quiet else { return }
+        FileHandle.standardError.write(Data((s + "\n").utf8))
+    }
+}

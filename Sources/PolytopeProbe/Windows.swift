@@ -1,0 +1,103 @@
+import PolytopeTokenizers
+
+/// A window of one document fed to the model: token ids (with the model's sequence markers),
+/// and which of its positions are recorded.
+public struct ProbeWindow: Sendable {
+    public var index: Int
+    public var document: Int
+    public var source: String
+    public var ids: [Int32]
+    /// Byte spans in the document of each position (markers get empty spans).
+    public var spans: [Range<Int>]
+    /// Positions (into `ids`) whose codes are recorded.
+    public var recorded: [Int]
+}
+
+/// Cuts tokenized documents into windows of the model's context and picks the recorded tokens.
+public struct WindowPlanner: Sendable {
+    public let contextLength: Int
+    /// Tokens the window advances by; `nil` = the window's content length (no overlap).
+    public let stride: Int?
+    public let sampling: TokenSampling
+    /// Sequence markers around each window's content ([CLS] ... [SEP] for BERT).
+    public let prefix: [Int32]
+    public let suffix: [Int32]
+
+    public init(contextLength: Int, stride: Int?, sampling: TokenSampling, prefix: [Int32] = [], suffix: [Int32] = []) {
+        self.contextLength = contextLength
+        self.stride = stride
+        self.sampling = sampling
+        self.prefix = prefix
+        self.suffix = suffix
+    }
+
+    public var contentLength: Int { contextLength - prefix.count - suffix.count }
+    var step: Int { min(max(1, stride ?? contentLength), contentLength) }
+
+    /// The windows of one document's tokens, as (start, end) into the token list, plus for each
+    /// window the token indices (into the document's tokens) that are new to it.
+    func spans(tokenCount n: Int) -> [(Range<Int>, Range<Int>)] {
+        guard n > 0 else { return [] }
+        var out: [(Range<Int>, Range<Int>)] = []
+        var start = 0
+        var covered = 0
+        while true {
+            let end = min(start + contentLength, n)
+            out.append((start..<end, max(covered, start)..<end))
+            covered = end
+            if end >= n { break }
+            start += step
+        }
+        return out
+    }
+
+    /// Positions (window-relative, content only) eligible for recording: new tokens at or past
+    /// the skip.
+    func eligible(window: Range<Int>, new: Range<Int>) -> [Int] {
+        let skip = sampling.skip
+        return new.compactMap { t in
+            let pos = t - window.lowerBound
+            return pos >= skip ? pos : nil
+        }
+    }
+
+    /// Evenly spaced choice of `count` of the eligible positions.
+    static func evenly(_ eligible: [Int], count: Int) -> [Int] {
+        guard count < eligible.count else { return eligible }
+        guard count > 0 else { return [] }
+        return (0..<count).map { j in eligible[(2 * j + 1) * eligible.count / (2 * count)] }
+    }
+
+    /// Builds the windows of one document. `nextEligible` numbers eligible tokens across the
+    /// corpus (for random sampling, which keeps those whose number is in `chosen`).
+    func windows(document: Int, source: String, tokens: [Token], firstWindowIndex: Int,
+                 nextEligible: inout Int, chosen: Set<Int>?) -> [ProbeWindow] {
+        var out: [ProbeWindow] = []
+        for (w, new) in spans(tokenCount: tokens.count) {
+            let eligible = eligible(window: w, new: new)
+            var picked: [Int]
+            switch sampling {
+            case .all: picked = eligible
+            case .evenlySpaced(let n, _): picked = WindowPlanner.evenly(eligible, count: n)
+            case .random:
+                picked = []
+                for p in eligible {
+                    if chosen?.contains(nextEligible) == true { picked.append(p) }
+                    nextEligible += 1
+                }
+            }
+            let content = tokens[w]
+            let ids = prefix + content.map { Int32($0.id) } + suffix
+            let spans = [Range<Int>](repeating: 0..<0, count: prefix.count) + content.map(\.byteRange)
+                + [Range<Int>](repeating: 0..<0, count: suffix.count)
+            out.append(ProbeWindow(index: firstWindowIndex + out.count, document: document, source: source,
+                                   ids: ids, spans: spans, recorded: picked.map { $0 + prefix.count }))
+        }
+        return out
+    }
+
+    /// Number of eligible tokens of a document (the counting pass of random sampling).
+    func eligibleCount(tokenCount n: Int) -> Int {
+        spans(tokenCount: n).reduce(0) { $0 + eligible(window: $1.0, new: $1.1).count }
+    }
+}
