@@ -60,7 +60,7 @@ let package = Package(
         .target(name: "LeakyReLUPlugin", dependencies: ["CPolytopePlugin"], path: "Plugins/LeakyReLU"),
 
         .testTarget(name: "PolytopeModelTests", dependencies: ["PolytopeModel", "PolytopeBuiltins", "PolytopeImport", "PolytopeIO"]),
-        .testTarget(name: "PolytopeTokenizersTests", dependencies: ["PolytopeTokenizers"]),
+        .testTarget(name: "PolytopeTokenizersTests", dependencies: ["PolytopeTokenizers"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "PolytopeCodesTests", dependencies: ["PolytopeCodes", "PolytopeClustering", "PolytopeIO"],
             resources: [.copy("Fixtures")]),

@@ -1,0 +1,32 @@
+import Foundation
+
+/// Errors of the tokenizers. Each names the offending file, line, value or byte offset.
+public enum TokenizerError: Error, Equatable, CustomStringConvertible, LocalizedError {
+    /// The input is not valid UTF-8 at this byte offset (policy ``InvalidUTF8Policy/reject``).
+    case invalidUTF8(offset: Int)
+    /// A vocabulary / merges / rank file is malformed. `line` is 1-based; 0 when not line-based.
+    case malformedFile(file: String, line: Int, reason: String)
+    /// A file could not be read.
+    case unreadableFile(path: String, reason: String)
+    /// The files given do not make a tokenizer we know.
+    case unrecognizedFiles(paths: [String], reason: String)
+    /// A setting is missing or unusable (e.g. the unknown token is not in the vocabulary).
+    case invalidConfiguration(String)
+
+    public var description: String {
+        switch self {
+        case .invalidUTF8(let offset):
+            return "input is not valid UTF-8 at byte offset \(offset) (pass the lossy option to accept it)"
+        case .malformedFile(let file, let line, let reason):
+            return line > 0 ? "\(file):\(line): \(reason)" : "\(file): \(reason)"
+        case .unreadableFile(let path, let reason):
+            return "cannot read \(path): \(reason)"
+        case .unrecognizedFiles(let paths, let reason):
+            return "cannot make a tokenizer from \(paths.joined(separator: ", ")): \(reason)"
+        case .invalidConfiguration(let reason):
+            return "invalid tokenizer configuration: \(reason)"
+        }
+    }
+
+    public var errorDescription: String? { description }
+}
