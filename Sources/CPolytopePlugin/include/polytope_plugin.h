@@ -23,7 +23,7 @@
  *     NUL-terminated one-line message into it (snprintf truncates safely) and return non-zero;
  *     the host reports it with the node's name and kind.
  *   - input and output of forward() belong to the host, do not overlap, and are valid only
- *     during the call. rows may be 0.
+ *     during the call. rows >= 1 (the host skips the call for an empty batch).
  *
  * Threads: create() and destroy() are called from one thread at a time per node. forward()
  * may be called from several threads at once, on different batches, with the SAME state:
