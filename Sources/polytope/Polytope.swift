@@ -10,7 +10,7 @@ struct Polytope: ParsableCommand {
         --plugin PATH.so (repeatable; may also come before the command name).
         """,
         subcommands: [
-            ImportCommand.self, RunCommand.self, InspectCommand.self,
+            ImportCommand.self, RunCommand.self, InspectCommand.self, ClusterCommand.self, BenchCommand.self,
         ])
 
     /// `polytope --plugin A.so run ...` is accepted as `polytope run --plugin A.so ...`.
