@@ -220,7 +220,8 @@ public final class Collector {
             for p in w.recorded {
                 rows.append(b * ctx.seqLen + p)
                 records.append(TokenRecord(document: w.document, window: w.index, position: p, tokenID: Int(w.ids[p]),
-                                           byteStart: w.spans[p].lowerBound, byteEnd: w.spans[p].upperBound))
+                                           byteStart: w.spans[p].lowerBound, byteEnd: w.spans[p].upperBound,
+                                           previousTokenID: p > 0 ? Int(w.ids[p - 1]) : -1))
             }
         }
         var layers: [LayerBatch] = []

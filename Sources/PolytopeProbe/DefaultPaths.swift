@@ -6,7 +6,7 @@ public enum DefaultPaths {
     public static let defaultModelName = "gpt2-relu.pb"
 
     /// The checkout's root: the first ancestor of the working directory or of the executable
-    /// that holds `models/<default model>`.
+    /// that holds `proto/polytope.proto`.
     public static func repositoryRoot() -> URL? {
         var starts = [URL(fileURLWithPath: FileManager.default.currentDirectoryPath)]
         let exe = URL(fileURLWithPath: CommandLine.arguments.first ?? "").resolvingSymlinksInPath()
@@ -15,7 +15,7 @@ public enum DefaultPaths {
         for start in starts {
             var dir = start.standardizedFileURL
             for _ in 0..<8 {
-                if FileManager.default.fileExists(atPath: dir.appendingPathComponent("models/\(defaultModelName)").path) { return dir }
+                if FileManager.default.fileExists(atPath: dir.appendingPathComponent("proto/polytope.proto").path) { return dir }
                 let up = dir.deletingLastPathComponent()
                 if up.path == dir.path { break }
                 dir = up

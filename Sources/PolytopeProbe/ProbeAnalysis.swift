@@ -1,0 +1,125 @@
+import Foundation
+import PolytopeClustering
+import PolytopeCodes
+import PolytopeIO
+import PolytopeTokenizers
+
+/// How the recorded codes are clustered and summarised.
+public struct AnalysisOptions: Sendable {
+    public var k = 100
+    public var kmedoids = KMedoids.Options(seed: 0)
+    /// Members shown per cluster in the report and clusters.json.
+    public var membersShown = 12
+    /// Bytes of context each side of a token.
+    public var contextBytes = 160
+    /// Also cluster the raw activations and list top-activating tokens per neuron.
+    public var baselines = false
+    /// Baselines use at most this many recorded tokens (a seeded sample; their matrix is n² UInt16).
+    public var baselineLimit = 12_000
+    public var quiet = false
+    public init() {}
+}
+
+/// Per-layer timing and mode, for summary.json.
+public struct LayerTiming: Codable, Sendable {
+    public var layer: Int
+    public var clusteringSeconds: Double
+    public var baselineSeconds: Double?
+    public var mode: String
+    enum CodingKeys: String, CodingKey {
+        case layer, mode
+        case clusteringSeconds = "clustering_seconds", baselineSeconds = "baseline_seconds"
+    }
+}
+
+/// Clusters each layer's codes and builds the report data.
+public enum ProbeAnalysis {
+    public static func analyze(dir: URL, layers: [Int], modelName: String, corpus: Corpus, tokenizer: any Tokenizer,
+                               collection: CollectionResult, options: AnalysisOptions) throws -> (ProbeReportData, [LayerTiming]) {
+        let log = Log(quiet: options.quiet)
+        let records = try TokenTable.read(dir.appendingPathComponent("tokens.bin"))
+        guard records.count == collection.rows else {
+            throw ProbeError.corruptState("tokens.bin holds \(records.count) records, the probe recorded \(collection.rows)")
+        }
+        guard records.count >= options.k else { throw ProbeError.tooFewTokens(recorded: records.count, k: options.k) }
+        var clusterings: [(Int, CodeMatrix, KMedoidsResult, Double)] = []
+        var timings: [LayerTiming] = []
+        var needed = Set<Int>()
+        for layer in layers {
+            let codes = try CodeFile.read(from: LayerSink.codesURL(dir, layer: layer)).codes
+            guard codes.rows == records.count else {
+                throw ProbeError.corruptState("codes of layer \(layer) hold \(codes.rows) rows, expected \(records.count)")
+            }
+            log("layer \(layer): clustering \(codes.rows) codes of \(codes.bits) bits into k = \(options.k) (\(options.kmedoids.method))")
+            let t0 = Date()
+            let result = try KMedoids.cluster(codes, k: options.k, options: options.kmedoids)
+            let seconds = Date().timeIntervalSince(t0)
+            clusterings.append((layer, codes, result, seconds))
+            for rows in ClusterSummarizer.shownRows(medoids: result.medoids, labels: result.labels, codes: codes,
+                                                    membersShown: options.membersShown) {
+                for r in rows { needed.insert(records[r].document) }
+            }
+        }
+        let texts = try DocumentTexts(corpus: corpus, needed: needed)
+        let tokenIDs = records.map(\.tokenID), prevIDs = records.map(\.previousTokenID)
+        var layerData: [LayerClusters] = []
+        for (layer, codes, result, seconds) in clusterings {
+            let summarizer = ClusterSummarizer(codes: codes, records: records, texts: texts, tokenizer: tokenizer,
+                                               membersShown: options.membersShown, contextBytes: options.contextBytes)
+            let silhouette = ClusterQuality.silhouette(CodeDissimilarity(codes: codes, threads: options.kmedoids.threads),
+                                                       labels: result.labels, k: options.k, exactLimit: 5_000, sampleSize: 2_000,
+                                                       seed: options.kmedoids.seed)
+            var measures = [Monosemanticity.measures(method: "polytope codes (Hamming)",
+                                                     groups: Monosemanticity.groups(labels: result.labels, k: options.k),
+                                                     tokenIDs: tokenIDs, previousIDs: prevIDs)]
+            var baselineSeconds: Double?
+            if options.baselines {
+                let t0 = Date()
+                measures += try baselines(dir: dir, layer: layer, width: codes.bits, tokenIDs: tokenIDs, previousIDs: prevIDs,
+                                          options: options, log: log)
+                baselineSeconds = Date().timeIntervalSince(t0)
+            }
+            layerData.append(LayerClusters(
+                layer: layer, hook: "blocks.\(layer).mlp.hook_pre", bits: codes.bits, tokens: codes.rows, k: options.k,
+                loss: Double(result.loss), iterations: result.iterations, method: result.method.rawValue,
+                mode: result.mode.rawValue, silhouette: silhouette.mean,
+                clusters: summarizer.summaries(medoids: result.medoids, labels: result.labels), measures: measures))
+            timings.append(LayerTiming(layer: layer, clusteringSeconds: seconds, baselineSeconds: baselineSeconds, mode: result.mode.rawValue))
+        }
+        let iso = ISO8601DateFormatter()
+        let data = ProbeReportData(model: modelName, corpus: corpus.paths, documents: collection.documents,
+                                   tokensSeen: collection.tokensSeen, tokensRecorded: records.count, layers: layerData,
+                                   createdAt: iso.string(from: Date()))
+        return (data, timings)
+    }
+
+    /// Activation clusterings (cosine, Euclidean) and the neuron view, on the same tokens (or a
+    /// seeded sample of them when there are more than `baselineLimit`).
+    static func baselines(dir: URL, layer: Int, width: Int, tokenIDs: [Int], previousIDs: [Int],
+                          options: AnalysisOptions, log: Log) throws -> [ClusteringMeasures] {
+        let n = tokenIDs.count
+        var acts = try ActivationBaselines.load(LayerSink.activationsURL(dir, layer: layer), rows: n, width: width)
+        var rows = Array(0..<n)
+        var note = ""
+        if n > options.baselineLimit {
+            rows = SampleSelection.floyd(size: options.baselineLimit, total: n, seed: options.kmedoids.seed).sorted()
+            acts = rows.flatMap { acts[($0 * width)..<(($0 + 1) * width)] }
+            note = " (sample of \(rows.count))"
+        }
+        let ids = rows.map { tokenIDs[$0] }, prev = rows.map { previousIDs[$0] }
+        let k = min(options.k, rows.count)
+        var out: [ClusteringMeasures] = []
+        for metric in [ActivationBaselines.Metric.cosine, .euclidean] {
+            log("layer \(layer): baseline k-medoids on activations, \(metric.rawValue) distance, \(rows.count) tokens")
+            let matrix = ActivationBaselines.distanceMatrix(acts, rows: rows.count, width: width, metric: metric)
+            let r = KMedoids.run(PrecomputedDissimilarity(matrix), k: k, options: options.kmedoids)
+            out.append(Monosemanticity.measures(method: "activations (\(metric.rawValue))\(note)",
+                                                groups: Monosemanticity.groups(labels: r.labels, k: k), tokenIDs: ids, previousIDs: prev))
+        }
+        let m = max(2, rows.count / max(1, k))
+        let neurons = ActivationBaselines.neuronGroups(acts, rows: rows.count, width: width, size: m)
+        out.append(Monosemanticity.measures(method: "neurons (top \(m) activating tokens each)\(note)",
+                                            groups: neurons, tokenIDs: ids, previousIDs: prev))
+        return out
+    }
+}

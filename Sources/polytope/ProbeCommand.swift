@@ -1,0 +1,204 @@
+import ArgumentParser
+import Foundation
+import PolytopeClustering
+import PolytopeCodes
+import PolytopeIO
+import PolytopeModel
+import PolytopeProbe
+import PolytopeReport
+
+struct ProbeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "probe",
+        abstract: "Record polytope codes of a corpus at MLP layers, cluster them, and write a report.",
+        discussion: """
+        Cuts each document into windows of the model's context, runs them through the model in \
+        parallel batches, and appends the polytope code (one bit per MLP unit: pre-activation > 0) \
+        of the recorded tokens to OUT/codes-layerL.plcodes as batches finish. Interrupted (Ctrl-C, \
+        kill), the same command continues where it stopped. Then k-medoids (FasterPAM) on Hamming \
+        distance, and OUT holds: codes-layerL.plcodes and .npy, tokens.bin, clusters.json, \
+        summary.json, report.html.
+
+        Examples:
+          polytope probe --out out/probe                       # default model and corpus
+          polytope probe --model models/minilm.pb --corpus corpora/austen --layer 3 --k 50 \\
+              --tokens random --sample 5000 --baselines --out out/minilm
+        """)
+
+    @OptionGroup var modelOptions: ModelOptions
+
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Corpus files (.txt, .jsonl) or directories. Default: corpora/ of this checkout.", valueName: "PATH"))
+    var corpus: [String] = []
+
+    @Flag(help: "Treat blank-line-separated paragraphs of .txt files as separate documents.")
+    var paragraphs = false
+
+    @Option(help: "JSON field holding the text in .jsonl files.")
+    var textField = "text"
+
+    @Flag(help: "Accept corpus bytes that are not UTF-8 (encoded as raw bytes) instead of stopping with an error.")
+    var lossy = false
+
+    @Option(name: .customLong("layer"), help: ArgumentHelp("MLP layer to record (repeatable). Default: the middle layer.", valueName: "L"))
+    var layers: [Int] = []
+
+    @Option(help: "Number of clusters.")
+    var k = 100
+
+    @Option(help: ArgumentHelp("Output directory.", valueName: "DIR"))
+    var out: String
+
+    @Option(help: ArgumentHelp("Window length in tokens (default: the model's context length).", valueName: "N"))
+    var context: Int?
+
+    @Option(help: ArgumentHelp("Tokens between window starts (default: the window length, no overlap).", valueName: "N"))
+    var stride: Int?
+
+    @Option(help: "Which tokens to record: all, paper (evenly spaced per window), random (a sample of --sample tokens).")
+    var tokens: TokenChoice = .paper
+
+    @Option(help: "paper: tokens recorded per window.")
+    var perWindow = 4
+
+    @Option(help: "paper, random: skip this many first positions of each window.")
+    var skip = 8
+
+    @Option(help: "random: number of tokens to record.")
+    var sample = 10_000
+
+    @Option(help: "Seed for random sampling and clustering.")
+    var seed: UInt64 = 0
+
+    @Option(help: "Windows per forward batch.")
+    var batch = 8
+
+    @Option(help: "Parallel batches / clustering threads (default: all cores).")
+    var threads = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: ArgumentHelp("Stop after this many windows.", valueName: "N"))
+    var maxWindows: Int?
+
+    @Option(help: "k-medoids method: fasterpam, alternate, clara.")
+    var method: KMedoidsMethod = .fasterPAM
+
+    @Option(help: "k-medoids initialisation: build, kmeans++, lab, random.")
+    var initialization: KMedoidsInit = .lab
+
+    @Option(help: ArgumentHelp("Memory budget for distance matrices, e.g. 4G (chooses matrix, matrix-free or CLARA).", valueName: "BYTES"))
+    var memory = "4G"
+
+    @Option(help: "Members shown per cluster.")
+    var members = 12
+
+    @Flag(help: "Also cluster the raw MLP activations (cosine, Euclidean) and list top-activating tokens per neuron, and compare.")
+    var baselines = false
+
+    @Flag(help: "Discard an earlier run in DIR instead of continuing it.")
+    var restart = false
+
+    @Flag(help: "No progress bar or status lines.")
+    var quiet = false
+
+    enum TokenChoice: String, ExpressibleByArgument, CaseIterable { case all, paper, random }
+
+    func validate() throws {
+        guard k >= 1 else { throw ValidationError("--k must be at least 1") }
+        guard batch >= 1, threads >= 1 else { throw ValidationError("--batch and --threads must be at least 1") }
+        guard perWindow >= 1, skip >= 0, sample >= 1 else { throw ValidationError("--per-window and --sample must be at least 1, --skip at least 0") }
+        guard MemoryBudget.parse(memory) != nil else { throw ValidationError("--memory: '\(memory)' is not a size like 4G or 512M") }
+    }
+
+    func run() throws {
+        let log = Log(quiet: quiet)
+        let modelPath = try modelOptions.modelPath
+        let model = try modelOptions.load()
+        let tokenizer = try ModelTokenizer.make(for: model)
+        let mlpLayers = model.spec.nodes.compactMap { n -> Int? in
+            guard n.name.hasPrefix("blocks."), n.name.hasSuffix(".mlp.hook_pre") else { return nil }
+            return Int(n.name.dropFirst("blocks.".count).prefix { $0 != "." })
+        }
+        guard !mlpLayers.isEmpty else { throw ValidationError("the model has no blocks.L.mlp.hook_pre nodes") }
+        let chosenLayers = layers.isEmpty ? [mlpLayers[mlpLayers.count / 2]] : layers
+        for l in chosenLayers where !mlpLayers.contains(l) {
+            throw ValidationError("--layer \(l): the model's MLP layers are \(mlpLayers.map(String.init).joined(separator: ", "))")
+        }
+        let corpusPaths = corpus.isEmpty ? [DefaultPaths.defaultCorpus()].compactMap { $0 } : corpus
+        guard !corpusPaths.isEmpty else { throw ValidationError("no --corpus given and corpora/ of this checkout was not found") }
+        var corpusOptions = Corpus.Options()
+        corpusOptions.paragraphs = paragraphs
+        corpusOptions.textField = textField
+        corpusOptions.lossy = lossy
+        let corpusValue = try Corpus(paths: corpusPaths, options: corpusOptions)
+
+        var config = ProbeConfig(modelPath: modelPath, corpusPaths: corpusPaths)
+        config.corpusOptions = corpusOptions
+        config.layers = chosenLayers
+        config.contextLength = context
+        config.stride = stride
+        switch tokens {
+        case .all: config.sampling = .all
+        case .paper: config.sampling = .evenlySpaced(perWindow: perWindow, skip: skip)
+        case .random: config.sampling = .random(size: sample, skip: skip, seed: seed)
+        }
+        config.batchWindows = batch
+        config.threads = threads
+        config.maxWindows = maxWindows
+        config.keepActivations = baselines
+        config.quiet = quiet
+
+        let dir = URL(fileURLWithPath: out)
+        do { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) } catch {
+            throw ValidationError("cannot create output directory \(out): \((error as NSError).localizedDescription)")
+        }
+        guard FileManager.default.isWritableFile(atPath: dir.path) else { throw ValidationError("output directory \(out) is not writable") }
+
+        let started = Date()
+        log("probing \(model.spec.name) layers \(chosenLayers.map(String.init).joined(separator: ",")) on \(corpusValue.files.count) file(s) -> \(out)")
+        let collection = try Collector(config: config, model: model, tokenizer: tokenizer, corpus: corpusValue, outDir: dir).run(restart: restart)
+        log("recorded \(collection.rows) of \(collection.tokensSeen) tokens from \(collection.documents) documents")
+
+        var analysis = AnalysisOptions()
+        analysis.k = k
+        analysis.kmedoids = KMedoids.Options(method: method, initialization: initialization, seed: seed,
+                                             memoryBudget: MemoryBudget.parse(memory)!, threads: threads)
+        analysis.membersShown = members
+        analysis.baselines = baselines
+        analysis.quiet = quiet
+        let t0 = Date()
+        let (data, timings) = try ProbeAnalysis.analyze(dir: dir, layers: chosenLayers, modelName: model.spec.name, corpus: corpusValue,
+                                                        tokenizer: tokenizer, collection: collection, options: analysis)
+        let analysisSeconds = Date().timeIntervalSince(t0)
+
+        let enc = JSONEncoder()
+        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try AtomicFile.write(try enc.encode(data), to: dir.appendingPathComponent("clusters.json"))
+        for l in chosenLayers {
+            let codes = try CodeFile.read(from: dir.appendingPathComponent("codes-layer\(l).plcodes")).codes
+            try codes.writeNPY(to: dir.appendingPathComponent("codes-layer\(l).npy"))
+        }
+        try HTMLReport.write(data, to: dir.appendingPathComponent("report.html"))
+        let summary = ProbeSummary(
+            model: model.spec.name, modelPath: modelPath, architecture: model.spec.architecture, layers: chosenLayers,
+            bits: chosenLayers.map { collection.bits[$0] ?? 0 }, corpus: corpusPaths, documents: collection.documents,
+            windows: collection.windows, tokensSeen: collection.tokensSeen, tokensRecorded: collection.rows,
+            sampling: config.sampling.description, k: k, method: method.rawValue, initialization: initialization.rawValue,
+            seed: seed, hammingKernel: HammingKernel.current.rawValue, blasCore: BLAS.coreName, threads: threads,
+            collectionSeconds: collection.seconds, analysisSeconds: analysisSeconds,
+            totalSeconds: Date().timeIntervalSince(started), resumedFromRows: collection.resumedFromRows, layerTimings: timings)
+        try AtomicFile.write(try enc.encode(summary), to: dir.appendingPathComponent("summary.json"))
+        log("wrote \(dir.appendingPathComponent("report.html").path)")
+        if !quiet {
+            for layer in data.layers {
+                print("layer \(layer.layer): \(layer.tokens) tokens, k = \(layer.k), loss \(Int(layer.loss)), mode \(layer.mode)")
+                for m in layer.measures {
+                    print(String(format: "  %@: token entropy %.2f bits, previous-token entropy %.2f bits, single-token clusters %.0f%%",
+                                 m.method, m.meanTokenEntropy, m.meanPreviousTokenEntropy, 100 * m.singleTokenFraction))
+                }
+            }
+            print("report: \(dir.appendingPathComponent("report.html").path)")
+        }
+    }
+}
+
+extension KMedoidsMethod: ExpressibleByArgument {}
+extension KMedoidsInit: ExpressibleByArgument {}
