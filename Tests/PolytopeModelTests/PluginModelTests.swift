@@ -135,6 +135,24 @@ final class PluginModelTests: XCTestCase {
         }
     }
 
+    /// Plugin layers are shared by concurrent forward passes (the ABI's thread-safety rule):
+    /// results match the ones computed one at a time.
+    func testConcurrentForwardPassesAgree() throws {
+        let model = try Model.load(path: try SpecBuilder.write(Self.spec()), registry: try PluginFixtures.registryWithExample())
+        let hooks = ["blocks.0.mlp.hook_post", "gate"]
+        let batches: [[[Int32]]] = (0..<16).map { i in [[Int32(i % 5), 1, 2], [Int32((i + 3) % 5), 4]] }
+        let serial = try batches.map { try model.forward(ForwardContext(sequences: $0), capture: hooks) }
+        var parallel = [[String: Matrix]?](repeating: nil, count: batches.count)
+        let lock = NSLock()
+        DispatchQueue.concurrentPerform(iterations: batches.count) { i in
+            let out = try? model.forward(ForwardContext(sequences: batches[i]), capture: hooks)
+            lock.lock()
+            parallel[i] = out
+            lock.unlock()
+        }
+        for i in batches.indices { XCTAssertEqual(parallel[i], serial[i], "batch \(i)") }
+    }
+
     func testEnvironmentListLoadsAndSkipsEmptyEntries() throws {
         let lib = try PluginFixtures.examplePlugin()
         let r = LayerRegistry.builtins()
