@@ -39,3 +39,27 @@ pre[0, :5] = 0.0  # exactly at the knot: bit must be 0
 np.save(os.path.join(OUT, "preact.npy"), pre)
 np.save(os.path.join(OUT, "codes_from_preact.npy"), np.packbits(pre > 0, axis=1))
 print("wrote", sorted(os.listdir(OUT)))
+
+# A code file written from the spec in docs/code-format.md (independent of the Swift writer),
+# plus an uncommitted half row after the committed rows, which readers must ignore.
+import json
+import struct
+
+prov = json.dumps({"source": "tools/make_npy_fixtures.py", "bits": 77})
+P = len(prov.encode())
+H = (64 + P + 63) // 64 * 64
+S = (77 + 511) // 512 * 64
+header = bytearray(H)
+header[:8] = b"PLCODES\0"
+struct.pack_into("<IIQQQI", header, 8, 1, H, 77, S, 7, P)
+header[64:64 + P] = prov.encode()
+rows = np.zeros((7, S), np.uint8)
+rows[:, :10] = np.packbits(bits, axis=1)
+with open(os.path.join(OUT, "codes.plcodes"), "wb") as f:
+    f.write(bytes(header) + rows.tobytes() + b"\xff" * (S // 2))
+# The reading recipe from the docs.
+raw = open(os.path.join(OUT, "codes.plcodes"), "rb").read()
+version, H2, b2, S2, R2, P2 = struct.unpack_from("<IIQQQI", raw, 8)
+back = np.frombuffer(raw, np.uint8, R2 * S2, H2).reshape(R2, S2)[:, :(b2 + 7) // 8]
+assert (np.unpackbits(back, axis=1)[:, :b2] == bits).all() and json.loads(raw[64:64 + P2])["bits"] == 77
+print("wrote codes.plcodes")

@@ -98,3 +98,22 @@ struct TestRNG {
     }
     mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 }
+
+/// A code file written by Python from the spec (tools/make_npy_fixtures.py), with an
+/// uncommitted half row at the end.
+final class CodeFileSpecTests: XCTestCase {
+    func testReadsTheFileWrittenFromTheSpec() throws {
+        let contents = try CodeFile.read(from: Fixtures.url("npy/codes.plcodes"))
+        XCTAssertEqual(contents.header.bits, 77)
+        XCTAssertEqual(contents.header.rows, 7)
+        XCTAssertTrue(contents.header.provenance.contains("make_npy_fixtures"))
+        XCTAssertEqual(contents.codes, try CodeMatrix.readNPY(from: Fixtures.url("npy/bool_codes.npy")))
+        // Resume on a copy drops the 32-byte uncommitted tail.
+        let dir = try Fixtures.tempDir()
+        let copy = dir.appendingPathComponent("c.plcodes")
+        try FileManager.default.copyItem(at: Fixtures.url("npy/codes.plcodes"), to: copy)
+        let w = try CodeFileWriter.resume(at: copy)
+        XCTAssertEqual(w.truncatedBytes, 32)
+        XCTAssertEqual(w.rows, 7)
+    }
+}
