@@ -11,6 +11,7 @@ struct Polytope: ParsableCommand {
         """,
         subcommands: [
             ImportCommand.self, RunCommand.self, InspectCommand.self, ClusterCommand.self, BenchCommand.self,
+            TokenizeCommand.self, BenchTokenizerCommand.self,
         ])
 
     /// `polytope --plugin A.so run ...` is accepted as `polytope run --plugin A.so ...`.
