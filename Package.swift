@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(
             name: "PolytopeCodesTests", dependencies: ["PolytopeCodes", "PolytopeClustering", "PolytopeIO"],
             resources: [.copy("Fixtures")]),
-        .testTarget(name: "PolytopeProbeTests", dependencies: ["PolytopeProbe", "PolytopeReport"]),
+        .testTarget(name: "PolytopeProbeTests", dependencies: ["PolytopeProbe", "PolytopeReport", "PolytopeImport", "PolytopeBuiltins", "PolytopeModel", "PolytopeCodes", "PolytopeIO", "PolytopeTokenizers"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -133,15 +133,19 @@ public final class Collector {
         defer { BLAS.threads = savedThreads }
 
         /// Runs the pending group (windows with recorded tokens, in fixed batches) and commits it.
-        /// Groups start at multiples of `group` windows, so a resumed run forms the same batches.
+        /// Groups start at multiples of `group` windows (a multiple of the batch size).
         func flush() throws {
             guard let last = pending.last else { return }
-            let toRun = pending.filter { !$0.recorded.isEmpty }
+            // Batch b holds the windows with index in [b * batchWindows, (b + 1) * batchWindows)
+            // that record something: the same batches whatever the thread count or resume point.
             var batches: [[ProbeWindow]] = []
-            var i = 0
-            while i < toRun.count {
-                batches.append(Array(toRun[i..<min(i + config.batchWindows, toRun.count)]))
-                i += config.batchWindows
+            var bucket = -1
+            for w in pending where !w.recorded.isEmpty {
+                if w.index / config.batchWindows != bucket {
+                    bucket = w.index / config.batchWindows
+                    batches.append([])
+                }
+                batches[batches.count - 1].append(w)
             }
             let results = try runParallel(batches, hooks: hooks, postHooks: postHooks, knots: knots)
             for result in results {

@@ -55,6 +55,9 @@ public enum ProbeAnalysis {
             let result = try KMedoids.cluster(codes, k: options.k, options: options.kmedoids)
             let seconds = Date().timeIntervalSince(t0)
             clusterings.append((layer, codes, result, seconds))
+            // Every recorded token's cluster, in row order (int32), beside its codes.
+            try NPYArray(int32: result.labels.map { Int32($0) }, shape: [result.labels.count])
+                .write(to: dir.appendingPathComponent("labels-layer\(layer).npy"))
             for rows in ClusterSummarizer.shownRows(medoids: result.medoids, labels: result.labels, codes: codes,
                                                     membersShown: options.membersShown) {
                 for r in rows { needed.insert(records[r].document) }
