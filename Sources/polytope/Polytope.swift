@@ -10,7 +10,7 @@ struct Polytope: ParsableCommand {
         --plugin PATH.so (repeatable; may also come before the command name).
         """,
         subcommands: [
-            ImportCommand.self, RunCommand.self, InspectCommand.self, ClusterCommand.self, BenchCommand.self,
+            ProbeCommand.self, ImportCommand.self, RunCommand.self, InspectCommand.self, ClusterCommand.self, BenchCommand.self,
             TokenizeCommand.self, BenchTokenizerCommand.self,
         ])
 
