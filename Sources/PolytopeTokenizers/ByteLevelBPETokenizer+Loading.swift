@@ -60,7 +60,7 @@ extension ByteLevelBPETokenizer {
                             fileName: String = "ranks.tiktoken") throws {
         var tokenBytes: [[UInt8]?] = []
         var line = 0
-        var table = ByteSliceTable(minimumCapacity: 1 << 16)
+        let table = ByteSliceTable(minimumCapacity: 1 << 16)
         for raw in tiktokenRanks.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             line += 1
             var bytes = Array(raw)

@@ -62,7 +62,7 @@ public final class ByteLevelBPETokenizer: Tokenizer, @unchecked Sendable {
             specialByID[id] = text
             isSpecial[id] = true
         }
-        var table = ByteSliceTable(minimumCapacity: tokenBytes.count)
+        let table = ByteSliceTable(minimumCapacity: tokenBytes.count)
         for id in 0..<size {
             starts[id] = arena.count
             if let text = specialByID[id] {
@@ -114,16 +114,16 @@ public final class ByteLevelBPETokenizer: Tokenizer, @unchecked Sendable {
             }
             var out: [Token] = []
             out.reserveCapacity(p.count / 3 + 1)
-            var cache = takeCache()
+            let cache = takeCache()
             defer { returnCache(cache) }
             let specials = options.allowedSpecial == .none ? [] : matcher.allowed(options.allowedSpecial)
             var position = 0
             while position < p.count {
                 guard let m = SpecialTokenMatcher.nextMatch(in: p, from: position, candidates: specials) else {
-                    encodeOrdinary(p, position, p.count, &cache, &out)
+                    encodeOrdinary(p, position, p.count, cache, &out)
                     break
                 }
-                if m.start > position { encodeOrdinary(p, position, m.start, &cache, &out) }
+                if m.start > position { encodeOrdinary(p, position, m.start, cache, &out) }
                 out.append(Token(id: m.id, byteRange: m.start..<m.end))
                 position = m.end
             }
@@ -195,10 +195,11 @@ public final class ByteLevelBPETokenizer: Tokenizer, @unchecked Sendable {
 
     /// Pre-tokenizes and merges `p[from ..< to]`, appending tokens with absolute offsets.
     private func encodeOrdinary(_ whole: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int,
-                                _ cache: inout ByteSliceTable, _ out: inout [Token]) {
+                                _ cache: ByteSliceTable, _ out: inout [Token]) {
         let p = UnsafeBufferPointer(rebasing: whole[from..<to])
         let scanner = GPT2PreTokenizer(p)
         let tiktoken = usesTiktokenRules
+        let tokenTable = self.tokenTable
         var ids: [UInt32] = []
         ids.reserveCapacity(64)
         byteToken.withUnsafeBufferPointer { byteToken in
@@ -207,44 +208,40 @@ public final class ByteLevelBPETokenizer: Tokenizer, @unchecked Sendable {
                     let base = p.baseAddress!
                     var i = 0
                     let n = p.count
+                    @inline(__always) func emit(_ id: UInt32, _ start: inout Int) {
+                        let end = start + Int(lengths[Int(id)])
+                        out.append(Token(id: Int(id), byteRange: start..<end))
+                        start = end
+                    }
                     while i < n {
                         let e = scanner.pieceEnd(from: i)
                         let m = e - i
+                        var start = from + i
                         if m == 1 {
-                            out.append(Token(id: Int(byteToken[Int(base[i])]), byteRange: (from + i)..<(from + e)))
+                            emit(byteToken[Int(base[i])], &start)
                             i = e
                             continue
                         }
                         let piece = UnsafeRawPointer(base + i)
                         let cacheable = m <= Self.cacheMaxPieceLength
                         let h = cacheable ? ByteSliceTable.hash(piece, m) : 0
-                        ids.removeAll(keepingCapacity: true)
                         if cacheable, let (s, c) = cache.find(piece, m, hash: h) {
-                            cache.values.withUnsafeBufferPointer { v in
-                                for k in s..<(s + c) { ids.append(v[k]) }
-                            }
+                            let values = cache.values
+                            for k in s..<(s + c) { emit(values[k], &start) }
+                            i = e
+                            continue
+                        }
+                        ids.removeAll(keepingCapacity: true)
+                        if tiktoken, let (s, _) = tokenTable.find(piece, m, hash: cacheable ? h : ByteSliceTable.hash(piece, m)) {
+                            ids.append(tokenTable.values[s])
                         } else {
-                            var whole: UInt32?
-                            if tiktoken {
-                                let th = cacheable ? h : ByteSliceTable.hash(piece, m)
-                                if let (s, _) = tokenTable.find(piece, m, hash: th) { whole = tokenTable.values[s] }
-                            }
-                            if let whole {
-                                ids.append(whole)
-                            } else {
-                                BPEMerge.merge(base + i, count: m, byteToken: byteToken.baseAddress!, lookup: lookup, into: &ids)
-                            }
-                            if cacheable {
-                                if cache.count >= Self.cacheLimit { cache.removeAll() }
-                                ids.withUnsafeBufferPointer { cache.insert(piece, m, hash: h, values: $0) }
-                            }
+                            BPEMerge.merge(base + i, count: m, byteToken: byteToken.baseAddress!, lookup: lookup, into: &ids)
                         }
-                        var start = from + i
-                        for id in ids {
-                            let end = start + Int(lengths[Int(id)])
-                            out.append(Token(id: Int(id), byteRange: start..<end))
-                            start = end
+                        if cacheable {
+                            if cache.count >= Self.cacheLimit { cache.removeAll() }
+                            ids.withUnsafeBufferPointer { cache.insert(piece, m, hash: h, values: $0) }
                         }
+                        for id in ids { emit(id, &start) }
                         i = e
                     }
                 }

@@ -1,9 +1,10 @@
 /// An open-addressing hash table from byte strings to short lists of `UInt32`, with keys and
-/// values stored in two flat arenas: no allocation per entry, no `Array<UInt8>` hashing in hot
-/// loops. Used for the merged-word cache of byte-level BPE and for token lookup by bytes.
+/// values stored in two flat arenas: no allocation per entry, no `Array<UInt8>` hashing, and no
+/// reference counting or exclusivity checks in hot loops (all state sits behind one pointer).
+/// Used for the merged-piece cache of byte-level BPE and for token lookup by bytes.
 ///
 /// - Complexity: expected O(key length) per lookup or insert (linear probing, load ≤ 1/2).
-struct ByteSliceTable {
+final class ByteSliceTable {
     struct Slot {
         var hash: UInt64 = 0  // 0 = empty
         var keyStart: UInt32 = 0
@@ -12,25 +13,50 @@ struct ByteSliceTable {
         var valueCount: UInt32 = 0
     }
 
-    private(set) var slots: [Slot]
-    private(set) var keyBytes: [UInt8] = []
-    private(set) var values: [UInt32] = []
-    private(set) var count = 0
-    private var mask: Int
+    struct Storage {
+        var slots: UnsafeMutablePointer<Slot>
+        var mask: Int
+        var keys: UnsafeMutablePointer<UInt8>
+        var keyCount = 0
+        var keyCapacity: Int
+        var values: UnsafeMutablePointer<UInt32>
+        var valueCount = 0
+        var valueCapacity: Int
+        var count = 0
+    }
+
+    private let s: UnsafeMutablePointer<Storage>
 
     init(minimumCapacity: Int = 1024) {
         var cap = 16
         while cap < minimumCapacity * 2 { cap <<= 1 }
-        slots = [Slot](repeating: Slot(), count: cap)
-        mask = cap - 1
+        let slots = UnsafeMutablePointer<Slot>.allocate(capacity: cap)
+        slots.initialize(repeating: Slot(), count: cap)
+        let keyCapacity = max(64, minimumCapacity * 8), valueCapacity = max(16, minimumCapacity * 2)
+        s = .allocate(capacity: 1)
+        s.initialize(to: Storage(slots: slots, mask: cap - 1, keys: .allocate(capacity: keyCapacity), keyCapacity: keyCapacity,
+                                 values: .allocate(capacity: valueCapacity), valueCapacity: valueCapacity))
     }
 
+    deinit {
+        s.pointee.slots.deallocate()
+        s.pointee.keys.deallocate()
+        s.pointee.values.deallocate()
+        s.deallocate()
+    }
+
+    /// Number of keys.
+    var count: Int { s.pointee.count }
+
+    /// The stored values, flat; `find` gives ranges into it.
+    var values: UnsafePointer<UInt32> { UnsafePointer(s.pointee.values) }
+
     /// Removes everything, keeping the capacity.
-    mutating func removeAll() {
-        for i in slots.indices { slots[i].hash = 0 }
-        keyBytes.removeAll(keepingCapacity: true)
-        values.removeAll(keepingCapacity: true)
-        count = 0
+    func removeAll() {
+        s.pointee.slots.update(repeating: Slot(), count: s.pointee.mask + 1)
+        s.pointee.keyCount = 0
+        s.pointee.valueCount = 0
+        s.pointee.count = 0
     }
 
     /// A 64-bit hash of `length` bytes at `p` (multiply-xorshift over 8-byte words); never 0.
@@ -63,44 +89,83 @@ struct ByteSliceTable {
     /// The values stored for the key, as (start, count) into `values`, or nil.
     @inline(__always)
     func find(_ p: UnsafeRawPointer, _ length: Int, hash h: UInt64) -> (start: Int, count: Int)? {
-        slots.withUnsafeBufferPointer { s in
-            keyBytes.withUnsafeBufferPointer { kb in
-                var i = Int(truncatingIfNeeded: h >> 7) & mask
-                while true {
-                    let slot = s[i]
-                    if slot.hash == 0 { return nil }
-                    if slot.hash == h && Int(slot.keyLength) == length
-                        && (length == 0 || memcmpEqual(kb.baseAddress! + Int(slot.keyStart), p, length)) {
-                        return (Int(slot.valueStart), Int(slot.valueCount))
-                    }
-                    i = (i + 1) & mask
-                }
+        let slots = s.pointee.slots, mask = s.pointee.mask, keys = s.pointee.keys
+        var i = Int(truncatingIfNeeded: h >> 7) & mask
+        while true {
+            let slot = slots[i]
+            if slot.hash == 0 { return nil }
+            if slot.hash == h && Int(slot.keyLength) == length && memcmpEqual(keys + Int(slot.keyStart), p, length) {
+                return (Int(slot.valueStart), Int(slot.valueCount))
             }
+            i = (i + 1) & mask
         }
+    }
+
+    /// The single value of a key (for tables of one value per key), or nil.
+    @inline(__always)
+    func value(_ p: UnsafeRawPointer, _ length: Int) -> UInt32? {
+        guard let (start, _) = find(p, length, hash: Self.hash(p, length)) else { return nil }
+        return s.pointee.values[start]
     }
 
     /// Inserts a key that is not present.
-    mutating func insert(_ p: UnsafeRawPointer, _ length: Int, hash h: UInt64, values newValues: UnsafeBufferPointer<UInt32>) {
-        if (count + 1) * 2 > slots.count { grow() }
-        var slot = Slot(hash: h, keyStart: UInt32(keyBytes.count), keyLength: UInt32(length),
-                        valueStart: UInt32(values.count), valueCount: UInt32(newValues.count))
-        keyBytes.append(contentsOf: UnsafeRawBufferPointer(start: p, count: length))
-        values.append(contentsOf: newValues)
+    func insert(_ p: UnsafeRawPointer, _ length: Int, hash h: UInt64, values newValues: UnsafeBufferPointer<UInt32>) {
+        if (s.pointee.count + 1) * 2 > s.pointee.mask + 1 { grow() }
+        reserve(keys: length, values: newValues.count)
+        let keyStart = s.pointee.keyCount, valueStart = s.pointee.valueCount
+        UnsafeMutableRawPointer(s.pointee.keys + keyStart).copyMemory(from: p, byteCount: length)
+        for (k, v) in newValues.enumerated() { s.pointee.values[valueStart + k] = v }
+        s.pointee.keyCount += length
+        s.pointee.valueCount += newValues.count
+        let slots = s.pointee.slots, mask = s.pointee.mask
         var i = Int(truncatingIfNeeded: h >> 7) & mask
         while slots[i].hash != 0 { i = (i + 1) & mask }
-        swap(&slots[i], &slot)
-        count += 1
+        slots[i] = Slot(hash: h, keyStart: UInt32(keyStart), keyLength: UInt32(length),
+                        valueStart: UInt32(valueStart), valueCount: UInt32(newValues.count))
+        s.pointee.count += 1
     }
 
-    private mutating func grow() {
-        let old = slots
-        slots = [Slot](repeating: Slot(), count: old.count * 2)
-        mask = slots.count - 1
-        for slot in old where slot.hash != 0 {
-            var i = Int(truncatingIfNeeded: slot.hash >> 7) & mask
-            while slots[i].hash != 0 { i = (i + 1) & mask }
-            slots[i] = slot
+    /// Inserts one value under a key unless the key is present.
+    func insertIfAbsent(_ p: UnsafeRawPointer, _ length: Int, value: UInt32) {
+        let h = Self.hash(p, length)
+        guard find(p, length, hash: h) == nil else { return }
+        var v = value
+        withUnsafePointer(to: &v) { insert(p, length, hash: h, values: UnsafeBufferPointer(start: $0, count: 1)) }
+    }
+
+    private func reserve(keys: Int, values: Int) {
+        if s.pointee.keyCount + keys > s.pointee.keyCapacity {
+            let cap = max(s.pointee.keyCapacity * 2, s.pointee.keyCount + keys)
+            let new = UnsafeMutablePointer<UInt8>.allocate(capacity: cap)
+            new.update(from: s.pointee.keys, count: s.pointee.keyCount)
+            s.pointee.keys.deallocate()
+            s.pointee.keys = new
+            s.pointee.keyCapacity = cap
         }
+        if s.pointee.valueCount + values > s.pointee.valueCapacity {
+            let cap = max(s.pointee.valueCapacity * 2, s.pointee.valueCount + values)
+            let new = UnsafeMutablePointer<UInt32>.allocate(capacity: cap)
+            new.update(from: s.pointee.values, count: s.pointee.valueCount)
+            s.pointee.values.deallocate()
+            s.pointee.values = new
+            s.pointee.valueCapacity = cap
+        }
+    }
+
+    private func grow() {
+        let old = s.pointee.slots, oldCap = s.pointee.mask + 1
+        let cap = oldCap * 2
+        let slots = UnsafeMutablePointer<Slot>.allocate(capacity: cap)
+        slots.initialize(repeating: Slot(), count: cap)
+        let mask = cap - 1
+        for k in 0..<oldCap where old[k].hash != 0 {
+            var i = Int(truncatingIfNeeded: old[k].hash >> 7) & mask
+            while slots[i].hash != 0 { i = (i + 1) & mask }
+            slots[i] = old[k]
+        }
+        old.deallocate()
+        s.pointee.slots = slots
+        s.pointee.mask = mask
     }
 }
 

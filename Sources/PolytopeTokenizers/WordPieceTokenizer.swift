@@ -77,7 +77,7 @@ public final class WordPieceTokenizer: Tokenizer, @unchecked Sendable {
         }
         let size = (vocab.values.max() ?? -1) + 1
         var texts = [String?](repeating: nil, count: size)
-        var table = ByteSliceTable(minimumCapacity: vocab.count)
+        let table = ByteSliceTable(minimumCapacity: vocab.count)
         for (text, id) in vocab.sorted(by: { $0.value < $1.value }) {
             guard id >= 0 else { throw TokenizerError.invalidConfiguration("token \(text.debugDescription) has negative id \(id)") }
             texts[id] = text
