@@ -12,7 +12,11 @@ public enum ModelTokenizer {
             }
             throw ModelError.badInput("the model's byte-level BPE tokenizer has no vocab.json")
         case .wordPiece:
-            throw ModelError.badInput("WordPiece tokenizers are not wired yet")
+            guard !spec.vocabTXT.isEmpty else { throw ModelError.badInput("the model's WordPiece tokenizer has no vocab.txt") }
+            return try WordPieceTokenizer(vocabTXT: spec.vocabTXT, lowerCase: spec.lowerCase,
+                                          unkToken: spec.unkToken.isEmpty ? "[UNK]" : spec.unkToken,
+                                          maxInputCharsPerWord: spec.maxInputCharsPerWord > 0 ? spec.maxInputCharsPerWord : 100,
+                                          addSpecialTokens: spec.addSpecialTokens, fileName: "vocab.txt (in the model file)")
         }
     }
 
