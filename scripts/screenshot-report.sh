@@ -21,8 +21,12 @@ height=${4:-2000}
 
 if [ "$input" = "--sample" ]; then
   input=$(mktemp --suffix=.html /tmp/polytope-report-sample-XXXXXX)
-  POLYTOPE_REPORT_SAMPLE_OUT="$input" swift test --scratch-path "${SCRATCH:-.build}" \
-    --filter 'ReportTests.testWritesSampleWhenAsked' >/dev/null
+  log=$(mktemp /tmp/polytope-report-sample-XXXXXX.log)
+  if ! POLYTOPE_REPORT_SAMPLE_OUT="$input" swift test --scratch-path "${SCRATCH:-.build}" \
+      --filter 'ReportTests.testWritesSampleWhenAsked' >"$log" 2>&1; then
+    cat "$log" >&2; exit 1
+  fi
+  rm -f "$log"
   echo "sample report: $input" >&2
 fi
 [ -f "$input" ] || { echo "screenshot-report: no such file: $input" >&2; exit 1; }

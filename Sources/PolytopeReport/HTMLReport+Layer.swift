@@ -78,7 +78,9 @@ extension HTMLReport {
 
     /// The sortable index: one row per cluster, linking to its card.
     static func appendIndex(_ layer: LayerClusters, index: Int, into out: inout String) {
-        out += "<div class=\"table-wrap\"><table class=\"data index sortable\"><thead><tr>"
+        // A long index scrolls in its own box (heading kept in view) so the cards stay near.
+        out += layer.clusters.count > 16 ? "<div class=\"table-wrap tall\">" : "<div class=\"table-wrap\">"
+        out += "<table class=\"data index sortable\"><thead><tr>"
         out += "<th data-sort=\"num\">id</th><th class=\"num\" data-sort=\"num\">size</th>"
         out += "<th data-sort=\"num\">coherence</th><th class=\"num\" data-sort=\"num\">mean dist.</th>"
         out += "<th class=\"num\" data-sort=\"num\">max dist.</th><th class=\"num\" data-sort=\"num\">token H</th>"

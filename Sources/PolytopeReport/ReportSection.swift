@@ -26,7 +26,7 @@ public struct ReportSection: Sendable, Equatable {
     }
 
     /// A section holding one table: `columns` as its header, `rows` as text cells (escaped).
-    /// Cells that parse as numbers are right-aligned.
+    /// Cells that parse as numbers are right-aligned, and so is the heading of a column of them.
     public static func table(title: String, caption: String? = nil, columns: [String], rows: [[String]],
                              placement: Placement = .beforeLayers) -> ReportSection {
         var html = ""
@@ -35,9 +35,13 @@ public struct ReportSection: Sendable, Equatable {
             HTMLEscaping.escape(caption, into: &html)
             html += "</p>"
         }
+        // A column is numeric (right-aligned, heading too) when every non-empty cell parses.
+        let numeric = columns.indices.map { i in
+            rows.contains { i < $0.count && !$0[i].isEmpty } && rows.allSatisfy { i >= $0.count || $0[i].isEmpty || Double($0[i]) != nil }
+        }
         html += "<div class=\"table-wrap\"><table class=\"data\"><thead><tr>"
-        for c in columns {
-            html += "<th>"
+        for (i, c) in columns.enumerated() {
+            html += numeric[i] ? "<th class=\"num\">" : "<th>"
             HTMLEscaping.escape(c, into: &html)
             html += "</th>"
         }

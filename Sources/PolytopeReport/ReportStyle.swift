@@ -45,6 +45,11 @@ enum ReportStyle {
     table.sortable th[data-sort]::after { content: ' ↕'; color: #cbd5e1; font-weight: 400; }
     table.sortable th[aria-sort=ascending]::after { content: ' ↑'; color: var(--accent); }
     table.sortable th[aria-sort=descending]::after { content: ' ↓'; color: var(--accent); }
+    table.index th:not(:last-child), table.index td:not(:last-child) { width: 1%; white-space: nowrap; padding-right: 1.2rem; }
+    table.index td, table.index th { padding-top: 0.22rem; padding-bottom: 0.22rem; }
+    .table-wrap.tall { max-height: 34rem; overflow-y: auto; border: 1px solid var(--line); border-radius: 8px; }
+    .table-wrap.tall table.data { border: 0; }
+    .table-wrap.tall thead th { position: sticky; top: 0; z-index: 1; box-shadow: inset 0 -1px 0 var(--line); }
     table.index td:first-child a { font-weight: 650; font-variant-numeric: tabular-nums; }
     .meter { display: inline-block; width: 3.2rem; height: 0.45rem; margin-right: 0.45rem; background: #e2e8f0; border-radius: 3px; overflow: hidden; vertical-align: middle; }
     .meter span { display: block; height: 100%; background: #0d9488; }
@@ -89,7 +94,7 @@ enum ReportStyle {
     .figures svg { max-width: 100%; height: auto; }
     footer { text-align: center; color: var(--muted); font-size: 0.8rem; padding: 1rem 2rem 2rem; }
     @media (max-width: 900px) { .card-body { flex-direction: column; } main { padding: 0.6rem; } nav.bar, header.top { padding-left: 0.8rem; padding-right: 0.8rem; } }
-    @media print { nav.bar { position: static; } details { display: block; } article.card { break-inside: avoid; } }
+    @media print { nav.bar { position: static; } .table-wrap.tall { max-height: none; } details { display: block; } article.card { break-inside: avoid; } }
 
     """
 
