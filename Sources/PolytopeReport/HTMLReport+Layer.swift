@@ -52,9 +52,14 @@ extension HTMLReport {
         out += "token (and of the token before it) inside clusters, and a higher share of single-token clusters, mean more "
         out += "monosemantic clusters. The polytope lens (Black et al. 2022) predicts polytope clusters are at least as "
         out += "monosemantic as activation clusters and more so than single neurons. Best value per column in bold.</p>\n"
-        let bestToken = measures.map(\.meanTokenEntropy).filter(\.isFinite).min()
-        let bestPrevious = measures.map(\.meanPreviousTokenEntropy).filter(\.isFinite).min()
-        let bestSingle = measures.map(\.singleTokenFraction).filter(\.isFinite).max()
+        // A column where every row ties has no best value to point at.
+        func best(_ values: [Double], _ pick: ([Double]) -> Double?) -> Double? {
+            let finite = values.filter(\.isFinite)
+            return Set(finite).count > 1 ? pick(finite) : nil
+        }
+        let bestToken = best(measures.map(\.meanTokenEntropy)) { $0.min() }
+        let bestPrevious = best(measures.map(\.meanPreviousTokenEntropy)) { $0.min() }
+        let bestSingle = best(measures.map(\.singleTokenFraction)) { $0.max() }
         out += "<div class=\"table-wrap\"><table class=\"data measures\"><thead><tr><th>clustering</th><th class=\"num\">clusters</th>"
         out += "<th class=\"num\">mean token entropy (bits)</th><th class=\"num\">mean previous-token entropy (bits)</th>"
         out += "<th class=\"num\">single-token clusters</th></tr></thead><tbody>\n"

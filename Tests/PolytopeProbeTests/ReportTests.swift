@@ -164,6 +164,15 @@ final class ReportTests: XCTestCase {
         XCTAssertTrue(html.contains("Black et al. 2022"))
     }
 
+    func testTiedMeasuresMarkNoBest() {
+        var tied = data
+        for i in tied.layers[1].measures.indices { tied.layers[1].measures[i].singleTokenFraction = 0 }
+        let html = HTMLReport.render(tied)
+        let layer1 = html.slice(after: "id=\"layer-1\"", from: "<table class=\"data measures\">", to: "</table>") ?? ""
+        XCTAssertEqual(layer1.occurrences(of: "<td class=\"num\">0.0%</td>"), 2)
+        XCTAssertEqual(layer1.occurrences(of: "class=\"num best\""), 2, layer1)  // the two entropy columns only
+    }
+
     func testSectionsArePlacedAndLinkedWithUniqueAnchors() {
         let sections = [
             ReportSection(title: "Code statistics", html: "<p>A</p>"),
