@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "PolytopeModelTests", dependencies: ["PolytopeModel", "PolytopeBuiltins", "PolytopeImport", "PolytopeIO"]),
         .testTarget(name: "PolytopeTokenizersTests", dependencies: ["PolytopeTokenizers"], resources: [.copy("Fixtures")]),
         .testTarget(
-            name: "PolytopeCodesTests", dependencies: ["PolytopeCodes", "PolytopeClustering", "PolytopeIO"],
+            name: "PolytopeCodesTests", dependencies: ["PolytopeCodes", "PolytopeClustering", "PolytopeIO", "CKernels"],
             resources: [.copy("Fixtures")]),
         .testTarget(name: "PolytopeProbeTests", dependencies: ["PolytopeProbe", "PolytopeReport", "PolytopeImport", "PolytopeBuiltins", "PolytopeModel", "PolytopeCodes", "PolytopeIO", "PolytopeTokenizers"]),
     ],

@@ -1,4 +1,5 @@
 import Foundation
+import CKernels
 import PolytopeCodes
 import XCTest
 
@@ -96,5 +97,32 @@ final class HammingKernelTests: XCTestCase {
             let i = rng.below(70), j = rng.below(300)
             XCTAssertEqual(Int(x[i * 300 + j]), naive(d, i, c, j))
         }
+    }
+}
+
+/// The BUILD gain kernel on every path, against a plain loop.
+final class GainKernelTests: XCTestCase {
+    func testPositiveDifferenceSumOnEveryPath() {
+        var rng = TestRNG(seed: 77)
+        for n in [0, 1, 15, 16, 17, 31, 32, 33, 100, 1000, 70_000] {
+            let dn = (0..<n).map { _ in UInt16(truncatingIfNeeded: rng.next()) | (rng.below(4) == 0 ? 0xFFFF : 0) }
+            let row = (0..<n).map { _ in UInt16(truncatingIfNeeded: rng.next()) }
+            let expected = zip(dn, row).reduce(UInt64(0)) { $0 + ($1.0 > $1.1 ? UInt64($1.0 - $1.1) : 0) }
+            for kernel in HammingKernel.supported {
+                HammingKernel.force(kernel)
+                let got = dn.withUnsafeBufferPointer { a in row.withUnsafeBufferPointer { b in
+                    ck_positive_difference_sum(a.baseAddress, b.baseAddress, n) } }
+                XCTAssertEqual(got, expected, "n \(n) \(kernel)")
+            }
+        }
+        // All-max against zeros over a long run: the 32-bit lanes must not overflow.
+        let big = 2_100_000
+        let ones = [UInt16](repeating: 0xFFFF, count: big), zeros = [UInt16](repeating: 0, count: big)
+        for kernel in HammingKernel.supported {
+            HammingKernel.force(kernel)
+            XCTAssertEqual(ones.withUnsafeBufferPointer { a in zeros.withUnsafeBufferPointer { b in
+                ck_positive_difference_sum(a.baseAddress, b.baseAddress, big) } }, UInt64(big) * 0xFFFF, "\(kernel)")
+        }
+        HammingKernel.force(nil)
     }
 }

@@ -60,6 +60,10 @@ void ck_hamming_all_pairs(const uint64_t *rows, size_t n, size_t stride, size_t 
 void ck_hamming_cross(const uint64_t *a, size_t na, const uint64_t *b, size_t nb, size_t stride,
                       size_t words, uint16_t *out, size_t ld, int threads);
 
+/** sum over o < n of max(dn[o] - row[o], 0): the gain of adding a medoid in PAM's BUILD. Vectorised
+    (AVX-512BW / AVX2, following the chosen path); O(n). */
+uint64_t ck_positive_difference_sum(const uint16_t *dn, const uint16_t *row, size_t n);
+
 /** Number of online CPUs (at least 1). */
 int ck_cpu_count(void);
 
