@@ -21,7 +21,7 @@ struct BenchCommand: ParsableCommand {
           polytope bench cluster --codes codes.npy --k 20 --k 50
           polytope bench cluster --n 1000000 --bits 3072 --k 50
         """,
-        subcommands: [HammingBench.self, ClusterBench.self])
+        subcommands: [HammingBench.self, ClusterBench.self, ForwardBench.self])
 }
 
 /// Options shared by the benchmarks: where the codes come from.

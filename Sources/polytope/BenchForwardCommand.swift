@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import PolytopeModel
+
+/// `polytope bench forward`: forward-pass throughput on a batch of random token ids.
+struct ForwardBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "forward",
+        abstract: "Forward-pass throughput (tokens/s) on a batch of random ids (prints JSON).",
+        discussion: """
+        Runs the whole model (or up to --hook) on --batch sequences of --seq random ids, --iterations \
+        times after one warm-up, with --threads BLAS threads. bench/forward_bench.py runs PyTorch on \
+        the same checkpoint in the same command and prints the ratio.
+
+        Example:
+          polytope bench forward --model models/minilm.pb --batch 16 --seq 128 --threads 2
+        """)
+
+    @OptionGroup var modelOptions: ModelOptions
+
+    @Option(help: "Sequences per batch.")
+    var batch = 16
+
+    @Option(help: "Tokens per sequence.")
+    var seq = 128
+
+    @Option(help: "Timed iterations.")
+    var iterations = 5
+
+    @Option(help: "BLAS threads (default: all CPUs).")
+    var threads = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Stop at this hook (default: the last node).")
+    var hook: String?
+
+    @Option(help: "Seed of the random ids.")
+    var seed: UInt64 = 0
+
+    func run() throws {
+        let model = try modelOptions.load()
+        let vocab = model.vocabularySize ?? 2
+        var state = seed &+ 0x9E37_79B9_7F4A_7C15
+        let ids: [Int32] = (0..<(batch * seq)).map { _ in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int32(truncatingIfNeeded: (state >> 33) % UInt64(vocab))
+        }
+        let ctx = ForwardContext(batch: batch, seqLen: seq, tokenIDs: ids)
+        let target = hook ?? model.spec.nodes.last!.name
+        BLAS.threads = threads
+        _ = try model.forward(ctx, capture: [target])
+        var times: [Double] = []
+        for _ in 0..<iterations {
+            let t0 = DispatchTime.now().uptimeNanoseconds
+            _ = try model.forward(ctx, capture: [target])
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+        }
+        let best = times.min() ?? 0
+        let median = times.sorted()[times.count / 2]
+        let obj: [String: Any] = [
+            "model": model.spec.name, "batch": batch, "seq": seq, "threads": threads, "hook": target,
+            "blas_core": BLAS.coreName, "seconds_best": best, "seconds_median": median,
+            "tokens_per_second": Double(batch * seq) / median,
+        ]
+        let data = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
+        print(String(decoding: data, as: UTF8.self))
+    }
+}
