@@ -9,7 +9,7 @@ enum ReportSamples {
     static func occurrence(_ text: String, left: String, right: String, distance: Int?, document: Int = 0,
                            source: String = "corpora/austen/emma.txt", byte: Int = 100) -> TokenOccurrence {
         TokenOccurrence(document: document, source: source, byteStart: byte, byteEnd: byte + text.utf8.count,
-                        window: byte / 512, position: byte % 512, tokenID: abs(text.hashValue % 50_000),
+                        window: byte / 512, position: byte % 512, tokenID: text.utf8.reduce(0) { ($0 * 31 + Int($1)) % 50_257 },
                         text: text, left: left, right: right, distance: distance)
     }
 
