@@ -15,8 +15,12 @@ final class ElementwiseActivation: ActivationLayer, @unchecked Sendable {
 
     func forward(_ inputs: [Matrix], context: ForwardContext) throws -> Matrix {
         var out = inputs[0]
+        let f = self.f
         out.data.withUnsafeMutableBufferPointer { x in
-            for i in 0..<x.count { x[i] = f(x[i]) }
+            let base = x.baseAddress!
+            Parallel.forEachChunk(count: x.count, cost: 16) { r in
+                for i in r { base[i] = f(base[i]) }
+            }
         }
         return out
     }

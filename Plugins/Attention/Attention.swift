@@ -39,21 +39,21 @@ final class AttentionLayer: Layer, @unchecked Sendable {
         let proj = BLAS.linear(x, weight: qkv, inWidth: d, outWidth: ld, transposed: qkvTransposed, bias: qkvBias)
         var ctxM = Matrix(zeros: x.rows, d)
         let scale = 1 / Float(dh).squareRoot()
-        var scores = [Float](repeating: 0, count: t * t)
+        let heads = self.heads, d = self.d, causal = self.causal
         proj.data.withUnsafeBufferPointer { p in
             ctxM.data.withUnsafeMutableBufferPointer { c in
-                scores.withUnsafeMutableBufferPointer { s in
-                    for b in 0..<context.batch {
-                        let len = context.lengths[b]
-                        let base = p.baseAddress! + b * t * ld
-                        for h in 0..<heads {
-                            let q = base + h * dh, k = base + d + h * dh, v = base + 2 * d + h * dh
-                            BLAS.gemm(transB: true, m: t, n: t, k: dh, alpha: scale, a: q, lda: ld, b: k, ldb: ld,
-                                      c: s.baseAddress!, ldc: t)
-                            AttentionLayer.softmaxRows(s.baseAddress!, t: t, validKeys: len, causal: causal)
-                            BLAS.gemm(m: t, n: dh, k: t, a: s.baseAddress!, lda: t, b: v, ldb: ld,
-                                      c: c.baseAddress! + b * t * d + h * dh, ldc: d)
-                        }
+                let pBase = p.baseAddress!, cBase = c.baseAddress!
+                // One (sequence, head) pair per item; each chunk has its own score buffer.
+                Parallel.forEachChunk(count: context.batch * heads, cost: 2 * t * t * dh) { items in
+                    let s = UnsafeMutablePointer<Float>.allocate(capacity: t * t)
+                    defer { s.deallocate() }
+                    for item in items {
+                        let b = item / heads, h = item % heads
+                        let base = pBase + b * t * ld
+                        let q = base + h * dh, k = base + d + h * dh, v = base + 2 * d + h * dh
+                        BLAS.gemm(transB: true, m: t, n: t, k: dh, alpha: scale, a: q, lda: ld, b: k, ldb: ld, c: s, ldc: t)
+                        AttentionLayer.softmaxRows(s, t: t, validKeys: context.lengths[b], causal: causal)
+                        BLAS.gemm(m: t, n: dh, k: t, a: s, lda: t, b: v, ldb: ld, c: cBase + b * t * d + h * dh, ldc: d)
                     }
                 }
             }

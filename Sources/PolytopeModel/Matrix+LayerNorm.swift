@@ -8,8 +8,10 @@ extension Matrix {
         let d = cols, n = rows
         precondition(weight.count == d && (bias == nil || bias!.count == d))
         data.withUnsafeMutableBufferPointer { x in
-            for r in 0..<n {
-                let row = x.baseAddress! + r * d
+            let base = x.baseAddress!
+            Parallel.forEachChunk(count: n, cost: 4 * d) { rows in
+            for r in rows {
+                let row = base + r * d
                 var sum = 0.0
                 for c in 0..<d { sum += Double(row[c]) }
                 let mean = sum / Double(d)
@@ -22,6 +24,7 @@ extension Matrix {
                 } else {
                     for c in 0..<d { row[c] = (row[c] - meanF) * inv * weight[c] }
                 }
+            }
             }
         }
     }

@@ -1,3 +1,6 @@
+import Dispatch
+import Foundation
+
 extension Model {
     /// Runs the batch forward and returns the outputs of the requested hooks.
     ///
@@ -7,7 +10,8 @@ extension Model {
     /// patching): nodes feeding only that node are then not run at all.
     ///
     /// - Complexity: the cost of the needed nodes only.
-    public func forward(_ context: ForwardContext, capture: [String], overrides: [String: Matrix] = [:]) throws -> [String: Matrix] {
+    public func forward(_ context: ForwardContext, capture: [String], overrides: [String: Matrix] = [:],
+                        profile: ForwardProfile? = nil) throws -> [String: Matrix] {
         try validate(context)
         let targets = try capture.map { try nodeIndex(hook: $0) }
         var overrideAt: [Int: Matrix] = [:]
@@ -39,7 +43,9 @@ extension Model {
                 outputs[i] = m
             } else {
                 let inputs = inputIndices[i].map { outputs[$0]! }
+                let t0 = profile == nil ? 0 : DispatchTime.now().uptimeNanoseconds
                 outputs[i] = try layers[i].forward(inputs, context: context)
+                profile?.add(kind: spec.nodes[i].kind, nanoseconds: DispatchTime.now().uptimeNanoseconds - t0)
             }
             for j in inputIndices[i] where lastUse[j] == i && !keep.contains(j) { outputs[j] = nil }
         }
@@ -58,5 +64,18 @@ extension Model {
         for l in context.lengths where l < 0 || l > context.seqLen {
             throw ModelError.badInput("sequence length \(l) is outside 0...\(context.seqLen)")
         }
+    }
+}
+
+/// Time spent per layer kind over forward passes (`polytope bench forward --profile`).
+public final class ForwardProfile: @unchecked Sendable {
+    private let lock = NSLock()
+    public private(set) var seconds: [String: Double] = [:]
+    public init() {}
+
+    func add(kind: String, nanoseconds: UInt64) {
+        lock.lock()
+        seconds[kind, default: 0] += Double(nanoseconds) / 1e9
+        lock.unlock()
     }
 }

@@ -128,9 +128,14 @@ public final class Collector {
         var pending: [ProbeWindow] = []
         var windowIndex = 0, nextEligible = 0, documents = 0
         let group = max(1, config.threads) * config.batchWindows
-        let savedThreads = BLAS.threads
+        // Parallel batches, each single-threaded inside (BLAS and elementwise work).
+        let savedThreads = BLAS.threads, savedParallel = Parallel.enabled
         BLAS.threads = 1
-        defer { BLAS.threads = savedThreads }
+        Parallel.enabled = false
+        defer {
+            BLAS.threads = savedThreads
+            Parallel.enabled = savedParallel
+        }
 
         /// Runs the pending group (windows with recorded tokens, in fixed batches) and commits it.
         /// Groups start at multiples of `group` windows (a multiple of the batch size).

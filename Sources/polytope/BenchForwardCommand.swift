@@ -36,6 +36,9 @@ struct ForwardBench: ParsableCommand {
     @Option(help: "Seed of the random ids.")
     var seed: UInt64 = 0
 
+    @Flag(help: "Also report the time spent per layer kind.")
+    var profile = false
+
     func run() throws {
         let model = try modelOptions.load()
         let vocab = model.vocabularySize ?? 2
@@ -49,18 +52,20 @@ struct ForwardBench: ParsableCommand {
         BLAS.threads = threads
         _ = try model.forward(ctx, capture: [target])
         var times: [Double] = []
+        let prof = profile ? ForwardProfile() : nil
         for _ in 0..<iterations {
             let t0 = DispatchTime.now().uptimeNanoseconds
-            _ = try model.forward(ctx, capture: [target])
+            _ = try model.forward(ctx, capture: [target], profile: prof)
             times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
         }
         let best = times.min() ?? 0
         let median = times.sorted()[times.count / 2]
-        let obj: [String: Any] = [
+        var obj: [String: Any] = [
             "model": model.spec.name, "batch": batch, "seq": seq, "threads": threads, "hook": target,
             "blas_core": BLAS.coreName, "seconds_best": best, "seconds_median": median,
             "tokens_per_second": Double(batch * seq) / median,
         ]
+        if let prof { obj["seconds_per_kind"] = prof.seconds.mapValues { $0 / Double(iterations) } }
         let data = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
         print(String(decoding: data, as: UTF8.self))
     }
