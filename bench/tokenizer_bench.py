@@ -9,7 +9,8 @@ PolytopeTokenizers (through `polytope bench-tokenizer`, a release build), on the
 Everything is local: tiktoken's Encoding is built directly from the committed gpt2.tiktoken with
 GPT-2's pattern (what `tiktoken.get_encoding("gpt2")` builds, without the download). Each library
 encodes each novel of corpora/austen/ as one string; the best of --repeat passes counts.
-MB = 10^6 bytes. Prints a JSON summary with the ratios.
+MB = 10^6 bytes. Hugging Face is also timed one line at a time (it is slow on very long strings);
+ratios are against the faster of its two timings. Prints a JSON summary with the ratios.
 """
 import argparse
 import base64
@@ -66,6 +67,13 @@ def main():
     results["hf tokenizers gpt2"] = {"mb_per_s": nbytes / s / 1e6, "tokens": n}
     s, n = best_of(lambda t: len(hf_bert.encode(t, add_special_tokens=False).ids), texts, args.repeat)
     results["hf tokenizers bert"] = {"mb_per_s": nbytes / s / 1e6, "tokens": n}
+    # Hugging Face is much slower on one very long string than on many short ones: also give
+    # it the text one line (paragraph) at a time, newlines kept.
+    lines = [t.splitlines(keepends=True) for t in texts]
+    s, n = best_of(lambda ls: sum(len(hf_bpe.encode(x).ids) for x in ls), lines, args.repeat)
+    results["hf tokenizers gpt2 (per line)"] = {"mb_per_s": nbytes / s / 1e6, "tokens": n}
+    s, n = best_of(lambda ls: sum(len(hf_bert.encode(x, add_special_tokens=False).ids) for x in ls), lines, args.repeat)
+    results["hf tokenizers bert (per line)"] = {"mb_per_s": nbytes / s / 1e6, "tokens": n}
 
     def ours(name, tok_files):
         out = subprocess.run([args.polytope, "bench-tokenizer", *files, "--tokenizer", *tok_files,
@@ -79,10 +87,11 @@ def main():
     ours("polytope bert (vocab.txt)", [os.path.join(FIX, "minilm", "vocab.txt")])
 
     tk = results["tiktoken gpt2"]["mb_per_s"]
-    hf = results["hf tokenizers gpt2"]["mb_per_s"]
+    hf = max(results["hf tokenizers gpt2"]["mb_per_s"], results["hf tokenizers gpt2 (per line)"]["mb_per_s"])
+    hf_bert_best = max(results["hf tokenizers bert"]["mb_per_s"], results["hf tokenizers bert (per line)"]["mb_per_s"])
     for name, r in results.items():
         r["vs_tiktoken"] = r["mb_per_s"] / tk
-        r["vs_hf_same_family"] = r["mb_per_s"] / (results["hf tokenizers bert"]["mb_per_s"] if "bert" in name else hf)
+        r["vs_best_hf_same_family"] = r["mb_per_s"] / (hf_bert_best if "bert" in name else hf)
     summary = {"bytes": nbytes, "files": len(files), "repeat": args.repeat,
                "versions": {"tiktoken": tiktoken.__version__, "tokenizers": tokenizers.__version__},
                "results": results}
