@@ -40,6 +40,15 @@ public enum HFImporter {
         if let c = FileManager.default.contents(atPath: ck.configPath) { spec.metadata["hf_config"] = String(decoding: c, as: UTF8.self) }
         if let t = ck.file("training.json"), let d = FileManager.default.contents(atPath: t) {
             spec.metadata["training"] = String(decoding: d, as: UTF8.self)
+            // Scalar facts (steps, losses, time, seed, ...) also as their own entries.
+            if let obj = (try? JSONSerialization.jsonObject(with: d)) as? [String: Any] {
+                for (k, v) in obj {
+                    if v is String || v is NSNumber { spec.metadata["training.\(k)"] = "\(v)" }
+                    for (k2, v2) in v as? [String: Any] ?? [:] where v2 is String || v2 is NSNumber {
+                        spec.metadata["training.\(k).\(k2)"] = "\(v2)"
+                    }
+                }
+            }
         }
         for (k, v) in ck.weights.metadata { spec.metadata["safetensors." + k] = v }
         return spec

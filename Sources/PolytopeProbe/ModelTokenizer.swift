@@ -8,7 +8,9 @@ public enum ModelTokenizer {
         switch spec.kind {
         case .byteLevelBPE:
             if !spec.vocabJSON.isEmpty {
-                return try ByteLevelBPETokenizer(vocabJSON: spec.vocabJSON, merges: spec.mergesTXT, specialTokens: spec.specialTokens)
+                // An empty map means "every <|...|> entry of vocab.json" (nil), not "none".
+                return try ByteLevelBPETokenizer(vocabJSON: spec.vocabJSON, merges: spec.mergesTXT,
+                                                 specialTokens: spec.specialTokens.isEmpty ? nil : spec.specialTokens)
             }
             throw ModelError.badInput("the model's byte-level BPE tokenizer has no vocab.json")
         case .wordPiece:
