@@ -64,6 +64,7 @@ let package = Package(
         .testTarget(
             name: "PolytopeCodesTests", dependencies: ["PolytopeCodes", "PolytopeClustering", "PolytopeIO", "CKernels"],
             resources: [.copy("Fixtures")]),
+        .testTarget(name: "PolytopeRobustnessTests", dependencies: ["PolytopeModel", "PolytopeImport", "PolytopeCodes", "PolytopeIO"]),
         .testTarget(name: "PolytopeProbeTests", dependencies: ["PolytopeProbe", "PolytopeReport", "PolytopeImport", "PolytopeBuiltins", "PolytopeModel", "PolytopeCodes", "PolytopeIO", "PolytopeTokenizers"]),
     ],
     swiftLanguageModes: [.v5]

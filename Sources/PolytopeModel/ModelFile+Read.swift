@@ -7,6 +7,11 @@ public enum ModelFile {
     /// Only structure is checked here; `ModelValidator` checks the graph and tensors.
     public static func read(path: String) throws -> ModelSpec {
         let url = URL(fileURLWithPath: path)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw ModelError.unreadable(path: path, reason: "no such file")
+        }
+        guard !isDirectory.boolValue else { throw ModelError.unreadable(path: path, reason: "it is a directory, not a model file") }
         let bytes: Data
         do {
             bytes = try Data(contentsOf: url, options: .alwaysMapped)
@@ -116,7 +121,9 @@ public enum ModelFile {
         var shape: [Int] = []
         for i in 0..<t.n_shape {
             let d = t.shape[i]
-            guard d <= UInt64(Int.max) else { throw ModelError.shapeOverflow(tensor: name, shape: [Int.max]) }
+            guard d <= UInt64(Int.max) else {
+                throw ModelError.malformed(path: path, reason: "tensor '\(name)': dimension \(i) is \(d) (negative when written, or beyond 2^63 - 1)")
+            }
             shape.append(Int(d))
         }
         let storage: TensorStorage

@@ -14,7 +14,7 @@ extension ModelFile {
         for (k, v) in spec.metadata.sorted(by: { $0.key < $1.key }) {
             w.message(6) { e in e.string(1, k); e.string(2, v) }
         }
-        w.uint(7, UInt64(spec.contextLength))
+        w.uint(7, UInt64(bitPattern: Int64(spec.contextLength)))
         w.string(8, spec.architecture)
         return w.data
     }
@@ -58,7 +58,7 @@ extension ModelFile {
         w.string(1, t.name)
         let code: UInt64 = t.dtype == .f32 ? 1 : t.dtype == .f16 ? 2 : 3
         w.uint(2, code)
-        w.packedUInts(3, t.shape.map { UInt64($0) })
+        w.packedUInts(3, t.shape.map { UInt64(bitPattern: Int64($0)) })
         switch t.storage {
         case .inline(let d): w.bytes(4, d, always: true)
         case .external(let path, let key): w.message(5) { e in e.string(1, path); e.string(2, key) }
@@ -72,10 +72,10 @@ extension ModelFile {
         w.bytes(4, t.vocabTXT)
         w.bool(5, t.lowerCase)
         for (k, v) in t.specialTokens.sorted(by: { $0.key < $1.key }) {
-            w.message(6) { e in e.string(1, k); e.uint(2, UInt64(v)) }
+            w.message(6) { e in e.string(1, k); e.uint(2, UInt64(bitPattern: Int64(v))) }
         }
         w.string(7, t.unkToken)
-        w.uint(8, UInt64(t.maxInputCharsPerWord))
+        w.uint(8, UInt64(bitPattern: Int64(t.maxInputCharsPerWord)))
         w.bool(9, t.addSpecialTokens)
         w.bytes(10, t.tokenizerJSON)
     }

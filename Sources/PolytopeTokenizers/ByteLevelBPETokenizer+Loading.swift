@@ -86,6 +86,9 @@ extension ByteLevelBPETokenizer {
                 }
             }
         }
+        guard !tokenBytes.isEmpty else {
+            throw TokenizerError.malformedFile(file: fileName, line: 0, reason: "the file is empty (no \"BASE64 RANK\" lines)")
+        }
         // Every split of a token into two tokens is a pair that joins into it.
         var pairs = PairRankTable(capacity: tokenBytes.count * 4)
         func rankOf(_ p: UnsafeRawPointer, _ n: Int) -> UInt32? {
@@ -108,13 +111,17 @@ extension ByteLevelBPETokenizer {
 
     /// Loads `vocab.json` + `merges.txt` from disk.
     public static func load(vocabJSONPath: String, mergesPath: String, specialTokens: [String: Int]? = nil) throws -> ByteLevelBPETokenizer {
-        try ByteLevelBPETokenizer(vocabJSON: readFile(vocabJSONPath), merges: readFile(mergesPath), specialTokens: specialTokens,
-                                  vocabName: vocabJSONPath, mergesName: mergesPath)
+        try reportingConfiguration(against: vocabJSONPath) {
+            try ByteLevelBPETokenizer(vocabJSON: readFile(vocabJSONPath), merges: readFile(mergesPath), specialTokens: specialTokens,
+                                      vocabName: vocabJSONPath, mergesName: mergesPath)
+        }
     }
 
     /// Loads a `.tiktoken` rank file from disk.
     public static func load(tiktokenPath: String, specialTokens: [String: Int]? = nil) throws -> ByteLevelBPETokenizer {
-        try ByteLevelBPETokenizer(tiktokenRanks: readFile(tiktokenPath), specialTokens: specialTokens, fileName: tiktokenPath)
+        try reportingConfiguration(against: tiktokenPath) {
+            try ByteLevelBPETokenizer(tiktokenRanks: readFile(tiktokenPath), specialTokens: specialTokens, fileName: tiktokenPath)
+        }
     }
 
     /// Parses merges.txt lines into (left, right, 1-based line).
@@ -129,10 +136,12 @@ extension ByteLevelBPETokenizer {
             if bytes.isEmpty { continue }
             if line == 1 && bytes.starts(with: Array("#version".utf8)) { continue }
             let fields = bytes.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
-            guard fields.count == 2, !fields[0].isEmpty, !fields[1].isEmpty,
-                  let left = String(validatingUTF8Bytes: fields[0]), let right = String(validatingUTF8Bytes: fields[1]) else {
+            guard fields.count == 2, !fields[0].isEmpty, !fields[1].isEmpty else {
                 throw TokenizerError.malformedFile(file: fileName, line: line,
                                                    reason: "expected two tokens separated by one space, got \(String(decoding: bytes.prefix(80), as: UTF8.self).debugDescription)")
+            }
+            guard let left = String(validatingUTF8Bytes: fields[0]), let right = String(validatingUTF8Bytes: fields[1]) else {
+                throw TokenizerError.malformedFile(file: fileName, line: line, reason: "the line is not valid UTF-8")
             }
             out.append((left, right, line))
         }
@@ -166,7 +175,7 @@ enum JSONVocabulary {
         do {
             object = try JSONSerialization.jsonObject(with: data)
         } catch {
-            throw TokenizerError.malformedFile(file: fileName, line: 0, reason: "not valid JSON (\((error as NSError).localizedDescription))")
+            throw TokenizerError.malformedFile(file: fileName, line: 0, reason: jsonErrorReason(error))
         }
         return try fromObject(object, fileName: fileName)
     }

@@ -16,10 +16,14 @@ public enum HuggingFaceTokenizerJSON {
         } catch let error as TokenizerError {
             throw error
         } catch {
-            throw TokenizerError.malformedFile(file: fileName, line: 0, reason: "not valid JSON (\((error as NSError).localizedDescription))")
+            throw TokenizerError.malformedFile(file: fileName, line: 0, reason: jsonErrorReason(error))
         }
         guard let model = root["model"] as? [String: Any] else {
             throw TokenizerError.malformedFile(file: fileName, line: 0, reason: "no \"model\" object")
+        }
+        let type = model["type"] as? String ?? (model["merges"] != nil ? "BPE" : "WordPiece")
+        guard type == "BPE" || type == "WordPiece" else {
+            throw TokenizerError.malformedFile(file: fileName, line: 0, reason: "model type \(type) is not supported (BPE, WordPiece are)")
         }
         guard let vocabObject = model["vocab"] else {
             throw TokenizerError.malformedFile(file: fileName, line: 0, reason: "the model has no \"vocab\"")
@@ -29,7 +33,6 @@ public enum HuggingFaceTokenizerJSON {
         for entry in root["added_tokens"] as? [[String: Any]] ?? [] {
             if let content = entry["content"] as? String, let id = (entry["id"] as? NSNumber)?.intValue { added[content] = id }
         }
-        let type = model["type"] as? String ?? (model["merges"] != nil ? "BPE" : "WordPiece")
         switch type {
         case "BPE":
             return try bpe(root: root, model: model, vocab: vocab, added: added, fileName: fileName)
@@ -42,7 +45,7 @@ public enum HuggingFaceTokenizerJSON {
 
     /// Loads `tokenizer.json` from disk.
     public static func load(path: String) throws -> any Tokenizer {
-        try tokenizer(from: readFile(path), fileName: path)
+        try reportingConfiguration(against: path) { try tokenizer(from: readFile(path), fileName: path) }
     }
 
     private static func bpe(root: [String: Any], model: [String: Any], vocab: [String: Int], added: [String: Int],

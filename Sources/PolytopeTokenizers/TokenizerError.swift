@@ -30,3 +30,20 @@ public enum TokenizerError: Error, Equatable, CustomStringConvertible, Localized
 
     public var errorDescription: String? { description }
 }
+
+/// Why `JSONSerialization` refused a file, as specific as Foundation says (its debug
+/// description often names the position).
+func jsonErrorReason(_ error: Error) -> String {
+    let ns = error as NSError
+    return "not valid JSON (\((ns.userInfo[NSDebugDescriptionErrorKey] as? String) ?? ns.localizedDescription))"
+}
+
+/// Runs `body`; an ``TokenizerError/invalidConfiguration(_:)`` it throws is reported against
+/// `file`, so the message says which file lacks what.
+func reportingConfiguration<T>(against file: String, _ body: () throws -> T) throws -> T {
+    do {
+        return try body()
+    } catch TokenizerError.invalidConfiguration(let reason) {
+        throw TokenizerError.malformedFile(file: file, line: 0, reason: reason)
+    }
+}

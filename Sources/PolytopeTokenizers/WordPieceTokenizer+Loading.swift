@@ -27,7 +27,9 @@ extension WordPieceTokenizer {
 
     /// Loads `vocab.txt` from disk.
     public static func load(vocabTXTPath: String, configuration: Configuration = Configuration()) throws -> WordPieceTokenizer {
-        try WordPieceTokenizer(vocabTXT: readFile(vocabTXTPath), configuration: configuration, fileName: vocabTXTPath)
+        try reportingConfiguration(against: vocabTXTPath) {
+            try WordPieceTokenizer(vocabTXT: readFile(vocabTXTPath), configuration: configuration, fileName: vocabTXTPath)
+        }
     }
 
     static func parseVocabTXT(_ data: Data, fileName: String) throws -> [String: Int] {

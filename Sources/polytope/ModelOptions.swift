@@ -29,7 +29,20 @@ struct ModelOptions: ParsableArguments {
         return r
     }
 
+    /// Loads the model; a validation error that does not name the file gets the file's path
+    /// in front (`model file PATH: node 'x': ...`).
     func load() throws -> Model {
-        try Model.load(path: try modelPath, registry: try registry())
+        let path = try modelPath
+        let r = try registry()
+        do {
+            return try Model.load(path: path, registry: r)
+        } catch let e as ModelError where !"\(e)".contains(path) {
+            throw ModelLoadError(description: "model file \(path): \(e)")
+        }
     }
+}
+
+/// A model error with the model file's path in front.
+struct ModelLoadError: Error, CustomStringConvertible {
+    var description: String
 }

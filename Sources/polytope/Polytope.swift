@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Polytope: ParsableCommand {
@@ -27,7 +28,23 @@ struct Polytope: ParsableCommand {
             var command = try parseAsRoot(args)
             try command.run()
         } catch {
-            exit(withError: error)
+            exitWithOneLine(error, args: args)
         }
+    }
+
+    /// Help and version go through ArgumentParser; every failure is one line on stderr,
+    /// `Error: <what and where>`, with a pointer to `--help` for command-line mistakes, and
+    /// ArgumentParser's exit status (64 for usage errors, 1 otherwise).
+    static func exitWithOneLine(_ error: Error, args: [String]) -> Never {
+        let code = exitCode(for: error)
+        if code == .success { exit(withError: error) }
+        var text = message(for: error).split(whereSeparator: \.isNewline).joined(separator: " ")
+        if code == .validationFailure {
+            var command = "polytope"
+            if let a = args.first, configuration.subcommands.contains(where: { $0._commandName == a }) { command += " " + a }
+            text += " (see '\(command) --help')"
+        }
+        FileHandle.standardError.write(Data("Error: \(text)\n".utf8))
+        Foundation.exit(code.rawValue)
     }
 }

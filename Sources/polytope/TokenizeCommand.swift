@@ -86,7 +86,13 @@ struct TokenizeCommand: ParsableCommand {
         }
         let options = EncodeOptions(allowedSpecial: allowSpecial ? .all : .none, invalidUTF8: lossy ? .lossy : .reject,
                                     addSpecialTokens: noSpecialTokens ? false : nil)
-        let tokens = try tok.encode(input, options: options)
+        let tokens: [Token]
+        do {
+            tokens = try tok.encode(input, options: options)
+        } catch TokenizerError.invalidUTF8(let offset) {
+            let source = inputFile ?? (text != nil ? "--text" : "standard input")
+            throw CodesCommandError("\(source) is not valid UTF-8 at byte offset \(offset) (pass --lossy to accept it)")
+        }
         var out = ""
         if json {
             out = "{\"ids\": [" + tokens.map { String($0.id) }.joined(separator: ", ") + "], \"offsets\": ["

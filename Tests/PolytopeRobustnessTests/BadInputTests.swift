@@ -1,0 +1,39 @@
+import Foundation
+import XCTest
+
+/// The bad-input suite (issue 7): every broken input is run through the real `polytope`
+/// binary, which must exit with a non-zero status (no signal, no trap), print exactly one line
+/// `Error: ...` naming what is wrong and where, and leave every existing file byte-identical
+/// with no temporary or half-written file behind.
+final class BadInputTests: XCTestCase {
+    static var allCases: [BadInput] {
+        ModelFileCases.all + InputFileCases.plugins + InputFileCases.tokenizers + InputFileCases.corpora
+            + InputFileCases.codes + CommandCases.arguments + CommandCases.fullDisk + CommandCases.budgets
+    }
+
+    func runAll(_ cases: [BadInput]) throws {
+        _ = try Robust.polytopeBinary()
+        for c in cases {
+            do {
+                let line = try Robust.check(c)
+                if ProcessInfo.processInfo.environment["POLYTOPE_ROBUST_VERBOSE"] != nil { print("\(c.name): \(line)") }
+            } catch let skip as XCTSkip {
+                print("\(c.name): skipped (\(skip))")
+            }
+        }
+    }
+
+    func testCaseCount() {
+        XCTAssertGreaterThanOrEqual(Self.allCases.count, 40)
+        XCTAssertEqual(Set(Self.allCases.map(\.name)).count, Self.allCases.count, "case names are unique")
+    }
+
+    func testModelFiles() throws { try runAll(ModelFileCases.all) }
+    func testPlugins() throws { try runAll(InputFileCases.plugins) }
+    func testTokenizerFiles() throws { try runAll(InputFileCases.tokenizers) }
+    func testCorpora() throws { try runAll(InputFileCases.corpora) }
+    func testCodeFiles() throws { try runAll(InputFileCases.codes) }
+    func testCommandLines() throws { try runAll(CommandCases.arguments) }
+    func testFullDiskLeavesPreviousOutputs() throws { try runAll(CommandCases.fullDisk) }
+    func testBudgets() throws { try runAll(CommandCases.budgets) }
+}

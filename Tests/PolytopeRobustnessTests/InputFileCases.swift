@@ -1,0 +1,208 @@
+import Foundation
+import PolytopeCodes
+import PolytopeIO
+
+/// Broken plugins, tokenizer files, corpora and code files.
+enum InputFileCases {
+    static func tinyModel(_ ws: Workspace) throws -> String { try ws.model("tiny.pb", Robust.tinySpec) }
+
+    // MARK: Plugins (`inspect --plugin LIB`)
+
+    static let pluginHeader = "#include \"polytope_plugin.h\"\n"
+
+    static func pluginCase(_ name: String, _ lib: String, _ expect: [String], _ source: String) -> BadInput {
+        BadInput(name: "plugin: " + name, expect: ["lib\(lib).so"] + expect) { ws in
+            let so = try Robust.compilePlugin(ws, lib, pluginHeader + source)
+            return Invocation(["inspect", "--model", try tinyModel(ws), "--plugin", so])
+        }
+    }
+
+    static var plugins: [BadInput] {
+        [
+            pluginCase("missing entry symbol", "noentry", ["polytope_plugin_entry"], "int unrelated(void) { return 1; }\n"),
+            pluginCase("wrong ABI version", "abi9", ["ABI version 9"], """
+                static const PolytopePluginTable t = { 9, 0, 0, "future" };
+                const PolytopePluginTable *polytope_plugin_entry(void) { return &t; }
+                """),
+            pluginCase("entry returns NULL", "nulltable", ["NULL"], """
+                const PolytopePluginTable *polytope_plugin_entry(void) { return 0; }
+                """),
+            pluginCase("kind table with NULL functions", "nullfns", ["kind #0", "NULL"], """
+                static const PolytopeKind kinds[1] = { { "k", 1, 0, 0, 0, 0, 0, 0 } };
+                static const PolytopePluginTable t = { POLYTOPE_PLUGIN_ABI_VERSION, 1, kinds, "nulls" };
+                const PolytopePluginTable *polytope_plugin_entry(void) { return &t; }
+                """),
+            BadInput(name: "plugin: not a shared library", expect: ["libjunk.so"]) { ws in
+                Invocation(["inspect", "--model", try tinyModel(ws), "--plugin", try ws.write("libjunk.so", "#!/bin/sh\necho hi\n")])
+            },
+            BadInput(name: "plugin: path does not exist", expect: ["libmissing.so"]) { ws in
+                Invocation(["inspect", "--model", try tinyModel(ws), "--plugin", ws.path("libmissing.so")])
+            },
+        ]
+    }
+
+    // MARK: Tokenizer files (`tokenize --tokenizer FILES --text T`)
+
+    static func tokCase(_ name: String, _ expect: [String], _ files: [(String, Data)]) -> BadInput {
+        BadInput(name: "tokenizer: " + name, expect: expect) { ws in
+            let paths = try files.map { try ws.write($0.0, $0.1) }
+            return Invocation(["tokenize", "--tokenizer"] + paths + ["--text", "Hello world"])
+        }
+    }
+
+    static let goodVocab = Data(#"{"H": 0, "e": 1, "l": 2, "o": 3, "He": 4}"#.utf8)
+    static let goodMerges = Data("#version: 0.2\nH e\n".utf8)
+
+    static var tokenizers: [BadInput] {
+        [
+            tokCase("vocab.json is not JSON", ["vocab.json"], [("vocab.json", Data("{\"a\": 1,".utf8)), ("merges.txt", goodMerges)]),
+            tokCase("vocab.json is an array", ["vocab.json"], [("vocab.json", Data("[1, 2, 3]".utf8)), ("merges.txt", goodMerges)]),
+            tokCase("vocab.json id is not an integer", ["vocab.json"], [("vocab.json", Data(#"{"a": "x"}"#.utf8)), ("merges.txt", goodMerges)]),
+            tokCase("merges.txt line with one token", ["merges.txt:3", "lonely"], [("vocab.json", goodVocab), ("merges.txt", Data("#version: 0.2\nH e\nlonely\n".utf8))]),
+            tokCase("merges.txt invalid UTF-8", ["merges.txt:1", "UTF-8"], [("vocab.json", goodVocab), ("merges.txt", Data([0x48, 0x20, 0xFF, 0xFE, 0x0A]))]),
+            tokCase("tokenizer.json truncated", ["tokenizer.json"],
+                    [("tokenizer.json", try! Data(contentsOf: Robust.checkpoint.appendingPathComponent("tokenizer.json")).prefix(300))]),
+            tokCase("tokenizer.json unknown model type", ["tokenizer.json", "Unigram"],
+                    [("tokenizer.json", Data(#"{"model": {"type": "Unigram", "vocab": []}}"#.utf8))]),
+            tokCase("tokenizer.json without a model", ["tokenizer.json", "model"], [("tokenizer.json", Data(#"{"version": "1.0"}"#.utf8))]),
+            tokCase(".tiktoken bad base64", ["bad.tiktoken:2", "not-base64"], [("bad.tiktoken", Data("IQ== 0\n!!!not-base64 1\n".utf8))]),
+            tokCase(".tiktoken rank is not a number", ["bad.tiktoken:1", "zero"], [("bad.tiktoken", Data("IQ== zero\n".utf8))]),
+            tokCase(".tiktoken empty", ["empty.tiktoken", "empty"], [("empty.tiktoken", Data())]),
+            tokCase("vocab.txt empty", ["vocab.txt"], [("vocab.txt", Data())]),
+            tokCase("vocab.txt invalid UTF-8", ["vocab.txt:2", "UTF-8"], [("vocab.txt", Data("[UNK]\n".utf8) + Data([0xC3, 0x28, 0x0A]))]),
+            tokCase("tokenizer file missing", ["absent.json"], []).with { ws in
+                Invocation(["tokenize", "--tokenizer", ws.path("absent.json"), "--text", "x"])
+            },
+            BadInput(name: "tokenizer: input file not UTF-8", expect: ["input.txt", "byte offset 6"]) { ws in
+                let v = try ws.write("vocab.json", try Data(contentsOf: Robust.checkpoint.appendingPathComponent("vocab.json")))
+                let m = try ws.write("merges.txt", try Data(contentsOf: Robust.checkpoint.appendingPathComponent("merges.txt")))
+                let input = try ws.write("input.txt", Data("Hello ".utf8) + Data([0xFF]) + Data(" world".utf8))
+                return Invocation(["tokenize", input, "--tokenizer", v, m])
+            },
+        ]
+    }
+
+    // MARK: Corpora (`probe --model tiny --corpus C --out out`)
+
+    static func probe(_ ws: Workspace, corpus: String, _ extra: [String] = []) throws -> Invocation {
+        Invocation(["probe", "--model", try tinyModel(ws), "--corpus", corpus, "--out", ws.path("out"), "--quiet", "--k", "2"] + extra,
+                   mayCreate: ["out/"])
+    }
+
+    static var corpora: [BadInput] {
+        [
+            BadInput(name: "corpus: invalid UTF-8", expect: ["bad.txt", "byte 12"]) { ws in
+                try probe(ws, corpus: try ws.write("c/bad.txt", Data("It is a trut".utf8) + Data([0xC0, 0xAF]) + Data(" universally".utf8)))
+            },
+            BadInput(name: "corpus: empty file", expect: ["empty.txt"]) { ws in
+                try probe(ws, corpus: try ws.write("c/empty.txt", Data()))
+            },
+            BadInput(name: "corpus: empty directory", expect: ["emptydir"]) { ws in
+                try FileManager.default.createDirectory(atPath: ws.path("emptydir"), withIntermediateDirectories: true)
+                return try probe(ws, corpus: ws.path("emptydir"))
+            },
+            BadInput(name: "corpus: jsonl line is not JSON", expect: ["docs.jsonl:2"]) { ws in
+                try probe(ws, corpus: try ws.write("docs.jsonl", "{\"text\": \"fine\"}\n{\"text\": \"broken\n"))
+            },
+            BadInput(name: "corpus: jsonl without the text field", expect: ["docs.jsonl:1", "body"]) { ws in
+                try probe(ws, corpus: try ws.write("docs.jsonl", "{\"text\": \"fine\"}\n"), ["--text-field", "body"])
+            },
+            BadInput(name: "corpus: path does not exist", expect: ["nowhere.txt"]) { ws in
+                try probe(ws, corpus: ws.path("nowhere.txt"))
+            },
+        ]
+    }
+
+    // MARK: Code files and .npy (`cluster CODES --k 2 --out o.json`)
+
+    static func cluster(_ ws: Workspace, _ path: String, k: String = "2", out: String? = nil) -> Invocation {
+        Invocation(["cluster", path, "--k", k, "--out", out ?? ws.path("o.json")])
+    }
+
+    /// A .npy file with the given header dictionary and payload.
+    static func npy(_ dict: String, payload: Data = Data()) -> Data {
+        var h = Array(dict.utf8)
+        while (10 + h.count + 1) % 64 != 0 { h.append(0x20) }
+        h.append(0x0A)
+        var d = Data([0x93] + Array("NUMPY".utf8) + [1, 0])
+        withUnsafeBytes(of: UInt16(h.count).littleEndian) { d.append(contentsOf: $0) }
+        return d + Data(h) + payload
+    }
+
+    static func codeFile(rows: Int, bits: Int) throws -> Data {
+        let header = CodeFile.Header(bits: bits, rows: rows, provenance: "{}")
+        return header.encode() + Data(count: rows * header.strideBytes)
+    }
+
+    static var codes: [BadInput] {
+        [
+            BadInput(name: "npy: bad magic", expect: ["bad.npy"]) { ws in cluster(ws, try ws.write("bad.npy", "NOTNUMPYATALL")) },
+            BadInput(name: "npy: fortran order", expect: ["f.npy", "ortran"]) { ws in
+                cluster(ws, try ws.write("f.npy", npy("{'descr': '|u1', 'fortran_order': True, 'shape': (4, 2), }", payload: Data(count: 8))))
+            },
+            BadInput(name: "npy: shape overflows", expect: ["big.npy"]) { ws in
+                cluster(ws, try ws.write("big.npy", npy("{'descr': '|u1', 'fortran_order': False, 'shape': (4294967296, 4294967296), }")))
+            },
+            BadInput(name: "npy: data shorter than shape", expect: ["short.npy"]) { ws in
+                cluster(ws, try ws.write("short.npy", npy("{'descr': '|u1', 'fortran_order': False, 'shape': (100, 4), }", payload: Data(count: 40))))
+            },
+            BadInput(name: "npy: header truncated", expect: ["cut.npy"]) { ws in
+                cluster(ws, try ws.write("cut.npy", npy("{'descr': '|u1', 'fortran_order': False, 'shape': (4, 2), }").prefix(30)))
+            },
+            BadInput(name: "npy: header is not a dictionary", expect: ["junk.npy"]) { ws in
+                cluster(ws, try ws.write("junk.npy", npy("[1, 2, 3]")))
+            },
+            BadInput(name: "npy: float64 codes", expect: ["f8.npy"]) { ws in
+                cluster(ws, try ws.write("f8.npy", npy("{'descr': '<f8', 'fortran_order': False, 'shape': (4, 2), }", payload: Data(count: 64))))
+            },
+            BadInput(name: "npy: three dimensions", expect: ["3d.npy"]) { ws in
+                cluster(ws, try ws.write("3d.npy", npy("{'descr': '|u1', 'fortran_order': False, 'shape': (2, 2, 2), }", payload: Data(count: 8))))
+            },
+            BadInput(name: "codes: truncated code file", expect: ["cut.plcodes"]) { ws in
+                cluster(ws, try ws.write("cut.plcodes", try codeFile(rows: 10, bits: 100).prefix(64 + 64 * 3)))
+            },
+            BadInput(name: "codes: bad magic", expect: ["bad.plcodes"]) { ws in
+                var d = try codeFile(rows: 4, bits: 100)
+                d[0] = UInt8(ascii: "X")
+                return cluster(ws, try ws.write("bad.plcodes", d))
+            },
+            BadInput(name: "codes: future version", expect: ["v9.plcodes", "version 9"]) { ws in
+                var d = try codeFile(rows: 4, bits: 100)
+                d[8] = 9
+                return cluster(ws, try ws.write("v9.plcodes", d))
+            },
+            BadInput(name: "codes: row count overflows", expect: ["huge.plcodes"]) { ws in
+                var d = try codeFile(rows: 4, bits: 100)
+                for i in 32..<40 { d[i] = 0xFF }
+                d[39] = 0x7F
+                return cluster(ws, try ws.write("huge.plcodes", d))
+            },
+            BadInput(name: "codes: zero rows", expect: ["zero.plcodes"]) { ws in
+                cluster(ws, try ws.write("zero.plcodes", try codeFile(rows: 0, bits: 100)))
+            },
+            BadInput(name: "cluster: k = 0", expect: ["--k", "0"]) { ws in
+                cluster(ws, try ws.write("c.plcodes", try codeFile(rows: 4, bits: 100)), k: "0")
+            },
+            BadInput(name: "cluster: k > N", expect: ["--k 5", "4"]) { ws in
+                cluster(ws, try ws.write("c.plcodes", try codeFile(rows: 4, bits: 100)), k: "5")
+            },
+            BadInput(name: "cluster: output directory missing", expect: ["nodir/o.json"]) { ws in
+                cluster(ws, try ws.write("c.plcodes", try codeFile(rows: 4, bits: 100)), out: ws.path("nodir/o.json"))
+            },
+            BadInput(name: "cluster: output directory unwritable", expect: ["/proc/polytope-robust.json"]) { ws in
+                cluster(ws, try ws.write("c.plcodes", try codeFile(rows: 4, bits: 100)), out: "/proc/polytope-robust.json")
+            },
+            BadInput(name: "cluster: output parent is a file", expect: ["afile/o.json"]) { ws in
+                try ws.write("afile", "x")
+                return cluster(ws, try ws.write("c.plcodes", try codeFile(rows: 4, bits: 100)), out: ws.path("afile/o.json"))
+            },
+        ]
+    }
+}
+
+extension BadInput {
+    /// The same case with another command builder.
+    func with(_ make: @escaping (Workspace) throws -> Invocation) -> BadInput {
+        BadInput(name: name, expect: expect, make: make)
+    }
+}
