@@ -1,5 +1,8 @@
 import ArgumentParser
 import Foundation
+import PolytopeBuiltins
+import PolytopeModel
+import PolytopeProbe
 import PolytopeTokenizers
 
 /// `polytope tokenize`: token ids (and byte offsets) of some text.
@@ -16,6 +19,7 @@ struct TokenizeCommand: ParsableCommand {
 
         Examples:
           polytope tokenize --tokenizer vocab.json merges.txt --text "Hello world"
+          polytope tokenize --model models/gpt2-relu.pb --json --text "It is a truth"
             15496 995
           polytope tokenize --tokenizer gpt2.tiktoken --json --text "Hi<|endoftext|>" --allow-special
             {"ids": [17250, 50256], "offsets": [[0, 2], [2, 15]]}
@@ -27,8 +31,8 @@ struct TokenizeCommand: ParsableCommand {
                                valueName: "FILE"))
     var tokenizer: [String] = []
 
-    // The lead adds `--model MODEL.pb` here: the tokenizer spec stored inside the model file
-    // (see `loadTokenizer()`), used when --tokenizer is not given.
+    @Option(help: ArgumentHelp("Use the tokenizer stored in this model file (instead of --tokenizer).", valueName: "MODEL.pb"))
+    var model: String?
 
     @Option(name: .long, help: "Text to tokenize (instead of INPUT_FILE).")
     var text: String?
@@ -54,6 +58,13 @@ struct TokenizeCommand: ParsableCommand {
         if inputFile == nil && text == nil && (tokenizer.count == 3 || (tokenizer.count == 2 && !isFilePair(tokenizer))) {
             inputFile = tokenizer.removeLast()
         }
+        if model != nil {
+            guard tokenizer.count <= 1 else { throw ValidationError("give either --model or --tokenizer, not both") }
+            if let extra = tokenizer.first, inputFile == nil, text == nil { inputFile = extra }
+            tokenizer = []
+            if text != nil && inputFile != nil { throw ValidationError("give either --text or INPUT_FILE, not both") }
+            return
+        }
         guard (1...2).contains(tokenizer.count) else {
             throw ValidationError("give --tokenizer with one file (tokenizer.json, NAME.tiktoken, vocab.txt) or two (vocab.json merges.txt)")
         }
@@ -65,9 +76,14 @@ struct TokenizeCommand: ParsableCommand {
         return names.contains { $0.hasSuffix(".json") } && names.contains { $0.hasSuffix("merges.txt") || $0.hasSuffix(".bpe") }
     }
 
-    /// The tokenizer asked for. (`--model`: the model file's tokenizer spec goes here.)
+    /// The tokenizer asked for: the model file's, or the files given.
     func loadTokenizer() throws -> any Tokenizer {
-        try TokenizerFiles.load(paths: tokenizer)
+        if let model {
+            let spec = try ModelFile.read(path: model)
+            guard let t = spec.tokenizer else { throw ValidationError("model file \(model) carries no tokenizer") }
+            return try ModelTokenizer.make(t)
+        }
+        return try TokenizerFiles.load(paths: tokenizer)
     }
 
     func run() throws {
