@@ -51,10 +51,14 @@ let package = Package(
             name: "PolytopeProbe",
             dependencies: ["PolytopeModel", "PolytopeBuiltins", "PolytopeTokenizers", "PolytopeCodes", "PolytopeClustering"]),
         .target(name: "PolytopeReport", dependencies: ["PolytopeProbe", "PolytopeIO"]),
+        // Boundary geometry: crossings along paths, scaling, code statistics, affine identity.
+        .target(
+            name: "PolytopeGeometry",
+            dependencies: ["PolytopeModel", "PolytopeCodes", "PolytopeProbe", "PolytopeReport", "PolytopeIO", "PolytopeTokenizers"]),
         .executableTarget(
             name: "polytope",
             dependencies: [
-                "PolytopeProbe", "PolytopeReport", "PolytopeImport",
+                "PolytopeProbe", "PolytopeReport", "PolytopeImport", "PolytopeGeometry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(name: "LeakyReLUPlugin", dependencies: ["CPolytopePlugin"], path: "Plugins/LeakyReLU"),
@@ -64,6 +68,9 @@ let package = Package(
         .testTarget(
             name: "PolytopeCodesTests", dependencies: ["PolytopeCodes", "PolytopeClustering", "PolytopeIO", "CKernels"],
             resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "PolytopeGeometryTests",
+            dependencies: ["PolytopeGeometry", "PolytopeBuiltins", "PolytopeImport", "PolytopeModel", "PolytopeIO", "PolytopeCodes"]),
         .testTarget(name: "PolytopeRobustnessTests", dependencies: ["PolytopeModel", "PolytopeImport", "PolytopeCodes", "PolytopeIO"]),
         .testTarget(name: "PolytopeProbeTests", dependencies: ["PolytopeProbe", "PolytopeReport", "PolytopeImport", "PolytopeBuiltins", "PolytopeModel", "PolytopeCodes", "PolytopeIO", "PolytopeTokenizers"]),
     ],
