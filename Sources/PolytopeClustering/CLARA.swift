@@ -13,7 +13,7 @@ public enum CLARA {
 
     public static func run<D: Dissimilarity>(_ d: D, k: Int, samples: Int = 5, sampleSize: Int? = nil,
                                              initialization: KMedoidsInit = .build, seed: UInt64 = 0,
-                                             maxIterations: Int = 100) -> KMedoidsResult {
+                                             maxIterations: Int = 100, threads: Int = 1) -> KMedoidsResult {
         let n = d.count
         precondition(k >= 1 && k <= n)
         let s = max(k, min(n, sampleSize ?? defaultSampleSize(n: n, k: k)))
@@ -28,8 +28,9 @@ public enum CLARA {
                 inSample.insert(x)
             }
             let sub = d.restricted(to: sample)
-            let start = KMedoids.initialMedoids(sub, k: k, initialization: initialization, rng: &rng)
-            let r = FasterPAM.run(sub, initialMedoids: start, maxIterations: maxIterations, initialization: initialization)
+            let start = KMedoids.initialMedoids(sub, k: k, initialization: initialization, rng: &rng, threads: threads)
+            let r = FasterPAM.run(sub, initialMedoids: start, maxIterations: maxIterations, initialization: initialization,
+                                  threads: threads)
             iterations += r.iterations
             swaps += r.swaps
             let medoids = r.medoids.map { sample[$0] }

@@ -12,6 +12,9 @@ public protocol Dissimilarity {
     /// Calls `body` with d(i, o) for all o in `0..<count`. `scratch` (`count` entries) may be
     /// used to hold them; a precomputed matrix hands out its own row instead.
     func withRow<R>(_ i: Int, scratch: UnsafeMutableBufferPointer<UInt16>, _ body: (UnsafeBufferPointer<UInt16>) throws -> R) rethrows -> R
+    /// Writes d(i, o) for all o into `out` (`count` entries) on the calling thread only; safe to
+    /// call from several threads at once (used by FasterPAM's parallel candidate evaluation).
+    func row(_ i: Int, into out: UnsafeMutableBufferPointer<UInt16>)
     /// The dissimilarity restricted to `indices` (object `a` of the result is `indices[a]`),
     /// precomputed: used by CLARA and LAB-style sampling.
     func restricted(to indices: [Int]) -> PrecomputedDissimilarity
@@ -49,6 +52,12 @@ public final class PrecomputedDissimilarity: Dissimilarity {
         }
     }
 
+    public func row(_ i: Int, into out: UnsafeMutableBufferPointer<UInt16>) {
+        matrix.values.withUnsafeBufferPointer { all in
+            out.baseAddress!.update(from: all.baseAddress! + i * count, count: count)
+        }
+    }
+
     public func restricted(to indices: [Int]) -> PrecomputedDissimilarity {
         let m = indices.count
         var values = [UInt16](repeating: 0, count: m * m)
@@ -75,6 +84,10 @@ public final class CodeDissimilarity: Dissimilarity {
     public func withRow<R>(_ i: Int, scratch: UnsafeMutableBufferPointer<UInt16>, _ body: (UnsafeBufferPointer<UInt16>) throws -> R) rethrows -> R {
         codes.distances(from: i, into: scratch, threads: threads)
         return try body(UnsafeBufferPointer(rebasing: scratch[0..<count]))
+    }
+
+    public func row(_ i: Int, into out: UnsafeMutableBufferPointer<UInt16>) {
+        codes.distances(from: i, into: out, threads: 1)
     }
 
     public func restricted(to indices: [Int]) -> PrecomputedDissimilarity {

@@ -20,8 +20,17 @@
 public enum FasterPAM {
     /// Runs FasterPAM from `initialMedoids` (distinct object indices).
     /// - Parameter maxIterations: cap on sweeps (default 100; convergence is usually < 10).
+    ///
+    /// With `threads > 1`, candidates are evaluated speculatively in blocks, in parallel, against
+    /// the current medoids; the first improving candidate in sweep order is applied and the
+    /// evaluation resumes after it. Every applied swap is the one the sequential sweep would
+    /// apply, so the result is identical for any thread count.
     public static func run<D: Dissimilarity>(_ d: D, initialMedoids: [Int], maxIterations: Int = 100,
-                                             initialization: KMedoidsInit = .build) -> KMedoidsResult {
+                                             initialization: KMedoidsInit = .build, threads: Int = 1) -> KMedoidsResult {
+        if threads > 1 && d.count >= 256 {
+            return runParallel(d, initialMedoids: initialMedoids, maxIterations: maxIterations,
+                               initialization: initialization, threads: threads)
+        }
         let n = d.count, k = initialMedoids.count
         precondition(k >= 1 && k <= n && Set(initialMedoids).count == k, "FasterPAM needs k distinct medoids in 0..<\(n)")
         var a = Assignment(d, medoids: initialMedoids)

@@ -78,7 +78,7 @@ public enum KMedoids {
             }
             return CLARA.run(CodeDissimilarity(codes: codes, threads: options.threads), k: k, samples: options.claraSamples,
                              sampleSize: s, initialization: options.initialization, seed: options.seed,
-                             maxIterations: options.maxIterations)
+                             maxIterations: options.maxIterations, threads: options.threads)
         }
     }
 
@@ -86,23 +86,25 @@ public enum KMedoids {
     public static func run<D: Dissimilarity>(_ d: D, k: Int, options: Options = Options()) -> KMedoidsResult {
         if options.method == .clara {
             return CLARA.run(d, k: k, samples: options.claraSamples, sampleSize: options.claraSampleSize,
-                             initialization: options.initialization, seed: options.seed, maxIterations: options.maxIterations)
+                             initialization: options.initialization, seed: options.seed, maxIterations: options.maxIterations,
+                             threads: options.threads)
         }
         var rng = SeededRandom(seed: options.seed)
-        let start = initialMedoids(d, k: k, initialization: options.initialization, rng: &rng)
+        let start = initialMedoids(d, k: k, initialization: options.initialization, rng: &rng, threads: options.threads)
         switch options.method {
         case .alternate:
             return Alternate.run(d, initialMedoids: start, maxIterations: options.maxIterations, initialization: options.initialization)
         default:
-            return FasterPAM.run(d, initialMedoids: start, maxIterations: options.maxIterations, initialization: options.initialization)
+            return FasterPAM.run(d, initialMedoids: start, maxIterations: options.maxIterations, initialization: options.initialization,
+                                 threads: options.threads)
         }
     }
 
     /// Initial medoids by the chosen scheme.
     public static func initialMedoids<D: Dissimilarity>(_ d: D, k: Int, initialization: KMedoidsInit,
-                                                        rng: inout SeededRandom) -> [Int] {
+                                                        rng: inout SeededRandom, threads: Int = 1) -> [Int] {
         switch initialization {
-        case .build: return BuildInit.medoids(d, k: k)
+        case .build: return BuildInit.medoids(d, k: k, threads: threads)
         case .kmeansPlusPlus: return KMedoidsPlusPlusInit.medoids(d, k: k, rng: &rng)
         case .lab: return LABInit.medoids(d, k: k, rng: &rng)
         case .random: return RandomInit.medoids(count: d.count, k: k, rng: &rng)

@@ -35,8 +35,8 @@ struct ClusterCommand: ParsableCommand {
     @Option(help: "Random seed for the initialisation and sampling (results are reproducible for a seed).")
     var seed: UInt64 = 0
 
-    @Option(name: .customLong("init"), help: "Initialisation: build (PAM BUILD, O(kN^2)), kmeans++ (k-medoids++), lab (linear approximate BUILD), random.")
-    var initialization: String = "build"
+    @Option(name: .customLong("init"), help: "Initialisation: auto (build, but lab when matrix-free), build (PAM BUILD, O(kN^2)), kmeans++ (k-medoids++), lab (linear approximate BUILD, O(kN)), random.")
+    var initialization: String = "auto"
 
     @Option(help: "Algorithm: fasterpam (default), alternate (Voronoi iteration, for comparison), clara (FasterPAM on samples).")
     var method: String = "fasterpam"
@@ -71,8 +71,8 @@ struct ClusterCommand: ParsableCommand {
     func validate() throws {
         guard k >= 1 else { throw CodesCommandError("--k must be at least 1 (got \(k))") }
         guard threads >= 1 else { throw CodesCommandError("--threads must be at least 1 (got \(threads))") }
-        guard KMedoidsInit(rawValue: initialization) != nil else {
-            throw CodesCommandError("--init must be one of build, kmeans++, lab, random (got '\(initialization)')")
+        guard initialization == "auto" || KMedoidsInit(rawValue: initialization) != nil else {
+            throw CodesCommandError("--init must be one of auto, build, kmeans++, lab, random (got '\(initialization)')")
         }
         guard KMedoidsMethod(rawValue: method) != nil else {
             throw CodesCommandError("--method must be one of fasterpam, alternate, clara (got '\(method)')")
@@ -106,11 +106,13 @@ struct ClusterCommand: ParsableCommand {
         let all = matrix!
         guard k <= all.rows else { throw CodesCommandError("--k \(k) is larger than the number of codes (\(all.rows))") }
         var options = KMedoids.Options(
-            method: KMedoidsMethod(rawValue: method)!, initialization: KMedoidsInit(rawValue: initialization)!, seed: seed,
+            method: KMedoidsMethod(rawValue: method)!, initialization: KMedoidsInit(rawValue: initialization) ?? .build, seed: seed,
             memoryBudget: MemoryBudget.parse(memory)!, mode: mode == "auto" ? nil : DissimilarityMode(rawValue: mode),
             threads: threads, maxIterations: maxIterations, claraSamples: samples, claraSampleSize: sampleSize)
         if options.method == .clara { options.mode = .clara }
         let chosen = KMedoids.chooseMode(count: all.rows, options: options)
+        // Matrix-free BUILD costs k N^2 Hamming distances: auto takes LAB (O(k N)) there.
+        if initialization == "auto" && chosen == .matrixFree { options.initialization = .lab }
         if verbose {
             FileHandle.standardError.write(Data("polytope cluster: \(all.rows) codes of \(all.bits) bits, kernel \(HammingKernel.current), mode \(chosen), \(threads) threads\n".utf8))
         }

@@ -149,3 +149,39 @@ final class KMedoidsBruteForceTests: XCTestCase {
         XCTAssertNil(MemoryBudget.parse("-1G"))
     }
 }
+
+/// Parallel speculative FasterPAM applies exactly the swaps the sequential sweep applies.
+final class FasterPAMParallelTests: XCTestCase {
+    func testSameResultForAnyThreadCount() throws {
+        var rng = TestRNG(seed: 21)
+        let bits = 96
+        let centres = (0..<6).map { _ in (0..<bits).map { _ in rng.next() & 1 == 1 } }
+        var bools: [Bool] = []
+        for _ in 0..<700 { bools += centres[rng.below(6)].map { rng.below(5) == 0 ? !$0 : $0 } }
+        let codes = try CodeMatrix(bools: bools, rows: 700, bits: bits)
+        let m = PrecomputedDissimilarity(codes: codes)
+        let free = CodeDissimilarity(codes: codes, threads: 1)
+        for k in [1, 2, 5, 12] {
+            for initialization in [KMedoidsInit.random, .lab, .build] {
+                var g = SeededRandom(seed: UInt64(k))
+                let start = KMedoids.initialMedoids(m, k: k, initialization: initialization, rng: &g)
+                let sequential = FasterPAM.run(m, initialMedoids: start, threads: 1)
+                for threads in [2, 3, 5] {
+                    XCTAssertEqual(FasterPAM.run(m, initialMedoids: start, threads: threads), sequential, "k \(k) \(initialization) threads \(threads)")
+                }
+                if initialization == .build {
+                    for threads in [2, 3] {
+                        XCTAssertEqual(BuildInit.medoids(m, k: k, threads: threads), start)
+                        XCTAssertEqual(BuildInit.medoids(free, k: k, threads: threads), start)
+                    }
+                }
+                var mf = FasterPAM.run(free, initialMedoids: start, threads: 2)
+                mf.mode = .matrix
+                XCTAssertEqual(mf, sequential)
+                // Capped sweeps stop at the same place too.
+                XCTAssertEqual(FasterPAM.run(m, initialMedoids: start, maxIterations: 1, threads: 2),
+                               FasterPAM.run(m, initialMedoids: start, maxIterations: 1, threads: 1))
+            }
+        }
+    }
+}
