@@ -78,7 +78,7 @@ public enum ProbeAnalysis {
             var baselineSeconds: Double?
             if options.baselines {
                 let t0 = Date()
-                measures += try baselines(dir: dir, layer: layer, width: codes.bits, tokenIDs: tokenIDs, previousIDs: prevIDs,
+                measures += try baselines(dir: dir, layer: layer, codes: codes, tokenIDs: tokenIDs, previousIDs: prevIDs,
                                           options: options, log: log)
                 baselineSeconds = Date().timeIntervalSince(t0)
             }
@@ -98,9 +98,9 @@ public enum ProbeAnalysis {
 
     /// Activation clusterings (cosine, Euclidean) and the neuron view, on the same tokens (or a
     /// seeded sample of them when there are more than `baselineLimit`).
-    static func baselines(dir: URL, layer: Int, width: Int, tokenIDs: [Int], previousIDs: [Int],
+    static func baselines(dir: URL, layer: Int, codes: CodeMatrix, tokenIDs: [Int], previousIDs: [Int],
                           options: AnalysisOptions, log: Log) throws -> [ClusteringMeasures] {
-        let n = tokenIDs.count
+        let n = tokenIDs.count, width = codes.bits
         var acts = try ActivationBaselines.load(LayerSink.activationsURL(dir, layer: layer), rows: n, width: width)
         var rows = Array(0..<n)
         var note = ""
@@ -112,6 +112,12 @@ public enum ProbeAnalysis {
         let ids = rows.map { tokenIDs[$0] }, prev = rows.map { previousIDs[$0] }
         let k = min(options.k, rows.count)
         var out: [ClusteringMeasures] = []
+        if !note.isEmpty {
+            // Entropies depend on cluster size: compare like with like, the codes of the same sample.
+            let r = try KMedoids.cluster(codes.subset(rows), k: k, options: options.kmedoids)
+            out.append(Monosemanticity.measures(method: "polytope codes (Hamming)\(note)",
+                                                groups: Monosemanticity.groups(labels: r.labels, k: k), tokenIDs: ids, previousIDs: prev))
+        }
         for metric in [ActivationBaselines.Metric.cosine, .euclidean] {
             log("layer \(layer): baseline k-medoids on activations, \(metric.rawValue) distance, \(rows.count) tokens")
             let matrix = ActivationBaselines.distanceMatrix(acts, rows: rows.count, width: width, metric: metric)
