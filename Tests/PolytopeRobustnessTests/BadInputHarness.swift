@@ -14,6 +14,9 @@ struct BadInput {
     var make: (Workspace) throws -> Invocation
 }
 
+/// A case could not build its input (a bug in the test, not in polytope).
+struct BadInputSetupError: Error, CustomStringConvertible { var description: String }
+
 /// A `polytope` command line plus how to run it.
 struct Invocation {
     var args: [String]

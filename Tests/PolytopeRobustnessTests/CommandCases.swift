@@ -85,6 +85,11 @@ enum CommandCases {
                 try ws.write("m.pb", "previous model\n")
                 return Invocation(["import", Robust.checkpoint.path, "-o", ws.path("m.pb")], fileSizeLimitBlocks: 16)
             },
+            BadInput(name: "disk full: cluster JSON larger than the room left", expect: ["o.json", "File too large"]) { ws in
+                let c = try codes(ws, rows: 400)
+                try ws.write("o.json", "{\"previous\": true}\n")
+                return Invocation(["cluster", c, "--k", "3", "--out", ws.path("o.json")], fileSizeLimitBlocks: 2)
+            },
             BadInput(name: "disk full: probe", expect: ["out/"]) { ws in
                 let corpus = try ws.write("c/a.txt", String(repeating: "It is a truth universally acknowledged. ", count: 200))
                 return Invocation(["probe", "--model", try tinyModel(ws), "--corpus", corpus, "--out", ws.path("out"), "--quiet", "--k", "2"],

@@ -66,6 +66,17 @@ enum ModelFileCases {
                 let t = tensorIndex(s, mlp, "weight")
                 s.tensors[t].shape = [25_000, 1_000_000]
             },
+            BadInput(name: "model: 1 KB file claiming a 100 GB tensor", expect: ["huge.weight", "100000000000 bytes", "but 4 are present"]) { ws in
+                var spec = ModelSpec()
+                spec.name = "huge"
+                spec.contextLength = 8
+                spec.nodes = [NodeSpec(name: "hook_embed", kind: "token_embedding", params: ["weight": "huge.weight"])]
+                spec.tensors = [TensorSpec(name: "huge.weight", dtype: .f32, shape: [1_000_000, 25_000], storage: .inline(Robust.f32([1])))]
+                let path = try ws.model("huge.pb", spec)
+                let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
+                guard size < 1024 else { throw BadInputSetupError(description: "huge.pb is \(size) bytes, not under 1 KB") }
+                return inspect(path)
+            },
             modelCase("model: NaN weight", [fc, "element 5", "NaN"]) { s in
                 let t = tensorIndex(s, mlp, "weight")
                 var v = [Float](repeating: 0.5, count: 32 * 128)
