@@ -19,7 +19,8 @@ struct PathsCommand: ParsableCommand {
         final hidden state.
 
         A position is "TEXT@INDEX": the INDEX-th token (negative: from the end) of TEXT as the \
-        model tokenizes it (with [CLS]/[SEP] for BERT).
+        model tokenizes it (with [CLS]/[SEP] for BERT), or "PROBE_DIR:ROW": row ROW of a probe's \
+        tokens.bin (its document is read again from the probe's corpus and the window cut around it).
 
         OUT holds path.json, bins.csv, samples.csv, crossings.csv and path.svg.
 
@@ -33,10 +34,10 @@ struct PathsCommand: ParsableCommand {
     @Option(help: ArgumentHelp("MLP layer whose input the path runs in.", valueName: "L"))
     var layer: Int
 
-    @Option(help: ArgumentHelp("Start position, TEXT@INDEX.", valueName: "TEXT@INDEX"))
+    @Option(help: ArgumentHelp("Start position, TEXT@INDEX or PROBE_DIR:ROW.", valueName: "POSITION"))
     var from: String
 
-    @Option(help: ArgumentHelp("End position, TEXT@INDEX.", valueName: "TEXT@INDEX"))
+    @Option(help: ArgumentHelp("End position, TEXT@INDEX or PROBE_DIR:ROW.", valueName: "POSITION"))
     var to: String
 
     @Option(help: "Evenly spaced sample points along the path (ends included).")
@@ -77,8 +78,8 @@ struct PathsCommand: ParsableCommand {
     func run() throws {
         let model = try modelOptions.load()
         let tokenizer = try ModelTokenizer.make(for: model)
-        let a = try TokenPoint.parse(from, model: model, tokenizer: tokenizer)
-        let b = try TokenPoint.parse(to, model: model, tokenizer: tokenizer)
+        let a = try TokenPoint.resolve(from, model: model, tokenizer: tokenizer)
+        let b = try TokenPoint.resolve(to, model: model, tokenizer: tokenizer)
         var config = PathConfig(layer: layer)
         config.kind = spherical ? .spherical : .straight
         config.steps = steps

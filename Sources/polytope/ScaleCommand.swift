@@ -26,7 +26,7 @@ struct ScaleCommand: ParsableCommand {
     @Option(help: ArgumentHelp("MLP layer.", valueName: "L"))
     var layer: Int
 
-    @Option(help: ArgumentHelp("Token position, TEXT@INDEX (negative INDEX counts from the end).", valueName: "TEXT@INDEX"))
+    @Option(help: ArgumentHelp("Token position: TEXT@INDEX (negative INDEX counts from the end) or PROBE_DIR:ROW.", valueName: "POSITION"))
     var at: String
 
     @Option(name: .customLong("max"), help: ArgumentHelp("Largest factor (at least 1).", valueName: "S"))
@@ -45,7 +45,7 @@ struct ScaleCommand: ParsableCommand {
 
     func run() throws {
         let model = try modelOptions.load()
-        let point = try TokenPoint.parse(at, model: model, tokenizer: try ModelTokenizer.make(for: model))
+        let point = try TokenPoint.resolve(at, model: model, tokenizer: try ModelTokenizer.make(for: model))
         let r = try ScaleAnalysis.run(model: model, at: point, layer: layer, maxScale: maxScale, steps: steps)
         try ScaleAnalysis.write(r, to: URL(fileURLWithPath: out))
         print(ScaleAnalysis.summary(r))
