@@ -15,6 +15,10 @@ public protocol Dissimilarity {
     /// Writes d(i, o) for all o into `out` (`count` entries) on the calling thread only; safe to
     /// call from several threads at once (used by FasterPAM's parallel candidate evaluation).
     func row(_ i: Int, into out: UnsafeMutableBufferPointer<UInt16>)
+    /// Writes the rows of `indices` one after another into `out` (`indices.count * count`
+    /// entries), using up to `threads` threads. Matrix-free this is one tiled cross-distance
+    /// pass, reading each code once per 64 rows rather than once per row.
+    func rows(_ indices: [Int], into out: UnsafeMutableBufferPointer<UInt16>, threads: Int)
     /// The dissimilarity restricted to `indices` (object `a` of the result is `indices[a]`),
     /// precomputed: used by CLARA and LAB-style sampling.
     func restricted(to indices: [Int]) -> PrecomputedDissimilarity
@@ -58,6 +62,10 @@ public final class PrecomputedDissimilarity: Dissimilarity {
         }
     }
 
+    public func rows(_ indices: [Int], into out: UnsafeMutableBufferPointer<UInt16>, threads: Int) {
+        for (a, i) in indices.enumerated() { row(i, into: UnsafeMutableBufferPointer(rebasing: out[(a * count)..<((a + 1) * count)])) }
+    }
+
     public func restricted(to indices: [Int]) -> PrecomputedDissimilarity {
         let m = indices.count
         var values = [UInt16](repeating: 0, count: m * m)
@@ -88,6 +96,10 @@ public final class CodeDissimilarity: Dissimilarity {
 
     public func row(_ i: Int, into out: UnsafeMutableBufferPointer<UInt16>) {
         codes.distances(from: i, into: out, threads: 1)
+    }
+
+    public func rows(_ indices: [Int], into out: UnsafeMutableBufferPointer<UInt16>, threads: Int) {
+        codes.subset(indices).crossDistances(codes, into: out, threads: threads)
     }
 
     public func restricted(to indices: [Int]) -> PrecomputedDissimilarity {

@@ -22,7 +22,8 @@ extension FasterPAM {
         }
         computeRemoval()
 
-        let blockSize = 8 * threads
+        // Matrix-free blocks are a multiple of the 64-row tile so the cross pass reads each code once.
+        let blockSize = d is PrecomputedDissimilarity ? 8 * threads : 64
         let rows = UnsafeMutableBufferPointer<UInt16>.allocate(capacity: blockSize * n)
         let slots = UnsafeMutableBufferPointer<Int>.allocate(capacity: blockSize)
         let changes = UnsafeMutableBufferPointer<Int>.allocate(capacity: blockSize)
@@ -53,12 +54,15 @@ extension FasterPAM {
                 let state = a
                 let rem = removal
                 let candidates = block
+                // Matrix-free: all the block's rows in one tiled pass; a matrix: rows copied per thread.
+                let batched = !(d is PrecomputedDissimilarity)
+                if batched { d.rows(candidates, into: rows, threads: threads) }
                 DispatchQueue.concurrentPerform(iterations: threads) { t in
                     var delta = [Int](repeating: 0, count: k)
                     var b = t
                     while b < candidates.count {
                         let row = UnsafeMutableBufferPointer(rebasing: rows[(b * n)..<((b + 1) * n)])
-                        d.row(candidates[b], into: row)
+                        if !batched { d.row(candidates[b], into: row) }
                         let (slot, change) = evaluate(row: UnsafeBufferPointer(row), a: state, removal: rem, delta: &delta)
                         slots[b] = slot
                         changes[b] = change

@@ -54,18 +54,25 @@ extension CodeMatrix {
     }
 
     /// Distances between every row of `self` (rows of the result) and every row of `other`
-    /// (columns), row-major `[rows * other.rows]`. O(rows * other.rows * bits / 64).
+    /// (columns), row-major `[rows * other.rows]`. Tiled like `allPairs`.
+    /// O(rows * other.rows * bits / 64).
     public func crossDistances(_ other: CodeMatrix, threads: Int = cpuCount) -> [UInt16] {
-        precondition(other.bits == bits, "cross distances need equal widths")
         let n = rows * other.rows
         return [UInt16](unsafeUninitializedCapacity: n) { out, count in
-            withUnsafeWords { a in
-                other.withUnsafeWords { b in
-                    ck_hamming_cross(a.baseAddress!, rows, b.baseAddress!, other.rows, wordsPerRow, wordsPerRow,
-                                     out.baseAddress!, other.rows, Int32(threads))
-                }
-            }
+            crossDistances(other, into: out, threads: threads)
             count = n
+        }
+    }
+
+    /// `crossDistances` into caller-owned memory (`rows * other.rows` entries).
+    public func crossDistances(_ other: CodeMatrix, into out: UnsafeMutableBufferPointer<UInt16>, threads: Int = cpuCount) {
+        precondition(other.bits == bits, "cross distances need equal widths")
+        precondition(out.count >= rows * other.rows)
+        withUnsafeWords { a in
+            other.withUnsafeWords { b in
+                ck_hamming_cross(a.baseAddress!, rows, b.baseAddress!, other.rows, wordsPerRow, wordsPerRow,
+                                 out.baseAddress!, other.rows, Int32(threads))
+            }
         }
     }
 }
