@@ -57,8 +57,15 @@ enum GeometryFixtures {
         let spec = try HFImporter.convert(directory: repoRoot.appendingPathComponent("Tests/Fixtures/runtime/\(name)").path,
                                           options: .init(outputPath: out))
         try ModelFile.write(spec, to: out)
-        return try Model.load(path: out, registry: LayerRegistry.builtins())
+        let model = try Model.load(path: out, registry: LayerRegistry.builtins())
+        paths[ObjectIdentifier(model)] = out
+        return model
     }
+
+    nonisolated(unsafe) static var paths: [ObjectIdentifier: String] = [:]
+
+    /// The file a model from `tiny` was loaded from.
+    static func tempDirModelPath(_ model: Model) -> String { paths[ObjectIdentifier(model)]! }
 
     /// models/<name> of this checkout, if present.
     static func defaultModel(_ name: String) throws -> Model? {
