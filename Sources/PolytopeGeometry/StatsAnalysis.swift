@@ -164,6 +164,37 @@ public enum StatsAnalysis {
                                  yLabel: "neurons", counts: counts, binStart: 0, binWidth: 1 / Double(bins))
     }
 
+    /// Sections for the probe's HTML report: a table of the numbers and the plots per layer.
+    public static func reportSections(_ stats: [LayerCodeStats]) -> [ReportSection] {
+        func f(_ x: Double, _ d: Int = 3) -> String { String(format: "%.\(d)f", x) }
+        let rows = stats.map { s -> [String] in
+            [String(s.layer), String(s.rows), String(s.distinctCodes), f(s.nearestNeighbourMean, 2), f(s.randomPairMean, 1),
+             f(s.meanFiringRate), String(s.deadUnits), s.knotBand.map { "\(f($0.fractionInBand, 4)) (±\($0.band), \($0.activation))" } ?? "–",
+             s.knotBand.map { f($0.codeAgreement, 2) } ?? "–"]
+        }
+        var sections = [ReportSection.table(
+            title: "Code statistics",
+            caption: "Distinct codes among the recorded tokens; mean Hamming distance to the nearest other code and between random pairs; mean per-neuron firing rate and neurons never on; fraction of units within the band around the knot, from re-run windows (and the fraction of re-run rows whose code equals the stored one).",
+            columns: ["layer", "tokens", "distinct codes", "NN Hamming", "random-pair Hamming", "firing rate", "never on", "near knot", "codes agree"],
+            rows: rows, placement: .afterLayers)]
+        for s in stats {
+            let charts = Self.charts(s).map { $0.1.fragment() } + [firingChart(s).fragment()]
+            sections.append(ReportSection.figures(title: "Code statistics, layer \(s.layer)", svgs: charts,
+                                     caption: "Written by polytope stats.", placement: .afterLayers))
+        }
+        return sections
+    }
+
+    /// Re-renders PROBE_DIR/report.html from clusters.json with the statistics sections added.
+    public static func addToReport(_ stats: [LayerCodeStats], probeDirectory dir: String) throws {
+        let url = URL(fileURLWithPath: dir)
+        guard let data = FileManager.default.contents(atPath: url.appendingPathComponent("clusters.json").path) else {
+            throw GeometryError.badProbe(path: dir, reason: "no clusters.json to rebuild report.html from")
+        }
+        let report = try JSONDecoder().decode(ProbeReportData.self, from: data)
+        try HTMLReport.write(report, to: url.appendingPathComponent("report.html"), extraSections: reportSections(stats))
+    }
+
     public static func summary(_ stats: [LayerCodeStats]) -> String {
         stats.map { s in
             var line = "layer \(s.layer): \(s.distinctCodes) distinct codes / \(s.rows) tokens; nearest-neighbour Hamming mean \(String(format: "%.2f", s.nearestNeighbourMean)), random pairs \(String(format: "%.1f", s.randomPairMean)); mean firing rate \(String(format: "%.3f", s.meanFiringRate)), \(s.deadUnits) never on, \(s.alwaysOnUnits) always on"

@@ -21,7 +21,7 @@ struct StatsCommand: ParsableCommand {
         (OUT defaults to PROBE_DIR).
 
         Example:
-          polytope stats out/probe --band 0.1 --band-rows 200
+          polytope stats out/probe --band 0.1 --band-rows 200 --report
         """)
 
     @Argument(help: ArgumentHelp("Output directory of `polytope probe`.", valueName: "PROBE_DIR"))
@@ -44,6 +44,9 @@ struct StatsCommand: ParsableCommand {
 
     @Option(help: "Random pairs for the random-pair distances.")
     var pairs = 10_000
+
+    @Flag(help: "Also add the statistics as sections of PROBE_DIR/report.html (rebuilt from clusters.json).")
+    var report = false
 
     func validate() throws {
         guard band > 0 else { throw ValidationError("--band must be positive") }
@@ -70,6 +73,10 @@ struct StatsCommand: ParsableCommand {
         let dir = out ?? probe
         try StatsAnalysis.write(stats, to: URL(fileURLWithPath: dir))
         print(StatsAnalysis.summary(stats))
+        if report {
+            try StatsAnalysis.addToReport(stats, probeDirectory: probe)
+            print("added the statistics to \(probe)/report.html")
+        }
         print("wrote \(dir)/stats.json and stats-layerL-*.svg")
     }
 }

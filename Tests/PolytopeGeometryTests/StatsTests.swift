@@ -73,6 +73,9 @@ final class StatsTests: XCTestCase {
             XCTAssertEqual(band.codeAgreement, 1, "layer \(s.layer): recomputed codes differ from the probe's")
             XCTAssertTrue((0...1).contains(band.fractionInBand))
         }
+        let sections = StatsAnalysis.reportSections(stats)
+        XCTAssertEqual(sections.map(\.title), ["Code statistics", "Code statistics, layer 0", "Code statistics, layer 1"])
+        XCTAssertTrue(sections[1].html.contains("<svg"))
         let written = dir.appendingPathComponent("stats-out")
         try StatsAnalysis.write(stats, to: written)
         for f in ["stats.json", "stats-layer0-distinct.svg", "stats-layer0-hamming.svg", "stats-layer1-firing.svg"] {
