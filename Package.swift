@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(
             name: "PolytopeGeometryTests",
             dependencies: ["PolytopeGeometry", "PolytopeBuiltins", "PolytopeImport", "PolytopeModel", "PolytopeIO", "PolytopeCodes"]),
-        .testTarget(name: "PolytopeRobustnessTests", dependencies: ["PolytopeModel", "PolytopeImport", "PolytopeCodes", "PolytopeIO"]),
+        .testTarget(name: "PolytopeRobustnessTests", dependencies: ["PolytopeModel", "PolytopeImport", "PolytopeCodes", "PolytopeIO", "PolytopeBuiltins", "PolytopeTokenizers", "PolytopeProbe"]),
         .testTarget(name: "PolytopeProbeTests", dependencies: ["PolytopeProbe", "PolytopeReport", "PolytopeImport", "PolytopeBuiltins", "PolytopeModel", "PolytopeCodes", "PolytopeIO", "PolytopeTokenizers"]),
     ],
     swiftLanguageModes: [.v5]

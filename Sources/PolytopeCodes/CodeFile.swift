@@ -75,13 +75,16 @@ public enum CodeFile {
             let bits = get(16, UInt64.self), stride = get(24, UInt64.self), rows = get(32, UInt64.self)
             let plen = Int(get(40, UInt32.self))
             guard (1...65535).contains(bits) else { throw CodeError.corrupt(path: path, reason: "bits per row \(bits) out of range") }
-            guard Int(stride) == CodeMatrix.wordsPerRow(bits: Int(bits)) * 8 else {
+            guard stride == UInt64(CodeMatrix.wordsPerRow(bits: Int(bits)) * 8) else {
                 throw CodeError.corrupt(path: path, reason: "row stride \(stride) does not match \(bits) bits")
             }
             guard headerBytes % 64 == 0, headerBytes >= 64 + plen else {
                 throw CodeError.corrupt(path: path, reason: "header size \(headerBytes) is inconsistent with provenance length \(plen)")
             }
-            guard rows < UInt64(Int.max) / stride else { throw CodeError.corrupt(path: path, reason: "row count \(rows) too large") }
+            // headerBytes + rows * stride must fit in Int (readers compute it).
+            guard rows <= (UInt64(Int.max) - UInt64(headerBytes)) / stride else {
+                throw CodeError.corrupt(path: path, reason: "row count \(rows) too large")
+            }
             guard data.count >= 64 + plen else { throw CodeError.corrupt(path: path, reason: "file ends inside the provenance") }
             guard let prov = String(bytes: data[(data.startIndex + 64)..<(data.startIndex + 64 + plen)], encoding: .utf8) else {
                 throw CodeError.corrupt(path: path, reason: "provenance is not UTF-8")

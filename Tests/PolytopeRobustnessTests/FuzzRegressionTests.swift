@@ -1,0 +1,124 @@
+import Foundation
+import PolytopeBuiltins
+import PolytopeCodes
+import PolytopeIO
+import PolytopeModel
+import PolytopeProbe
+import PolytopeTokenizers
+import XCTest
+
+/// Every input a fuzzer crashed on (kept under fuzz/regressions/<target>/) goes through the
+/// same entry points as its fuzz target (fuzz/Sources/Fuzz*/main.swift) and must end in a
+/// thrown error or a result, not a trap. The seed corpora must load as valid inputs.
+final class FuzzRegressionTests: XCTestCase {
+    static let fuzzDir = Robust.repoRoot.appendingPathComponent("fuzz")
+
+    func files(_ kind: String, _ target: String) throws -> [URL] {
+        let dir = Self.fuzzDir.appendingPathComponent("\(kind)/\(target)")
+        guard FileManager.default.fileExists(atPath: dir.path) else { return [] }
+        return try FileManager.default.contentsOfDirectory(at: dir, includingPropertiesForKeys: nil)
+            .filter { !$0.lastPathComponent.hasPrefix(".") }.sorted { $0.path < $1.path }
+    }
+
+    // MARK: The fuzz targets' entry points
+
+    static let registry = LayerRegistry.builtins()
+
+    @discardableResult
+    static func model(_ bytes: Data) -> Bool {
+        guard let spec = try? ModelFile.decode(bytes, path: "<fuzz>") else { return false }
+        let encoded = ModelFile.encode(spec)
+        XCTAssertEqual((try? ModelFile.decode(encoded, path: "<re-encoded>")).map(ModelFile.encode), encoded)
+        if let t = spec.tokenizer, let tok = try? ModelTokenizer.make(t) { _ = try? tok.encode("It is a truth [CLS] <|endoftext|> Ünïcödé") }
+        if spec.tensors.contains(where: { if case .external = $0.storage { return true } else { return false } }) { return true }
+        guard let model = try? Model(spec: spec, baseDirectory: "/nonexistent-polytope-fuzz", registry: registry),
+              let last = spec.nodes.last?.name else { return false }
+        let length = max(1, min(3, spec.contextLength))
+        return (try? model.forward(ForwardContext(sequences: [(0..<length).map { Int32($0) }]), capture: [last])) != nil
+    }
+
+    @discardableResult
+    static func tokenizer(_ bytes: Data) -> Bool {
+        guard let selector = bytes.first else { return false }
+        let body = bytes.dropFirst()
+        let tokenizer: (any Tokenizer)?
+        switch selector % 4 {
+        case 0:
+            let parts = body.split(separator: 0, maxSplits: 1, omittingEmptySubsequences: false)
+            tokenizer = try? ByteLevelBPETokenizer(vocabJSON: Data(parts[0]), merges: parts.count > 1 ? Data(parts[1]) : Data())
+        case 1: tokenizer = try? HuggingFaceTokenizerJSON.tokenizer(from: Data(body))
+        case 2: tokenizer = try? ByteLevelBPETokenizer(tiktokenRanks: Data(body))
+        default: tokenizer = try? WordPieceTokenizer(vocabTXT: Data(body), configuration: .init())
+        }
+        guard let tokenizer else { return false }
+        let sample = Array("It is a truth universally acknowledged <|endoftext|> [SEP] naïve café 東京".utf8)
+        let tokens = try? tokenizer.encode(sample, options: EncodeOptions(allowedSpecial: .all, invalidUTF8: .lossy))
+        _ = try? tokenizer.encode([UInt8](body.prefix(256)), options: EncodeOptions(allowedSpecial: .all, invalidUTF8: .lossy))
+        return tokens.map { !$0.isEmpty && $0.allSatisfy { $0.byteRange.upperBound <= sample.count } } ?? false
+    }
+
+    @discardableResult
+    static func codes(_ bytes: Data, in dir: URL) throws -> Bool {
+        _ = try? NPYArray.decode(bytes, path: "<fuzz>")
+        _ = try? CodeFile.Header.decode(bytes, path: "<fuzz>")
+        let input = dir.appendingPathComponent("input")
+        try bytes.write(to: input)
+        guard let codes = try? CodeMatrix.load(from: input) else { return false }
+        XCTAssertGreaterThan(codes.rows, 0)
+        return true
+    }
+
+    @discardableResult
+    static func corpus(_ bytes: Data, in dir: URL) throws -> Bool {
+        guard let selector = bytes.first else { return false }
+        let body = [UInt8](bytes.dropFirst())
+        XCTAssertEqual(Corpus.firstInvalidUTF8(body) == nil, String(validating: body, as: UTF8.self) != nil)
+        var options = Corpus.Options()
+        options.paragraphs = selector % 3 == 1
+        options.lossy = selector & 0x80 != 0
+        let path = dir.appendingPathComponent("input.\(selector % 3 == 2 ? "jsonl" : "txt")").path
+        try Data(body).write(to: URL(fileURLWithPath: path))
+        guard let corpus = try? Corpus(paths: [path], options: options) else { return false }
+        var documents = 0
+        return (try? corpus.forEachDocument { doc in
+            documents += 1
+            XCTAssertFalse(doc.bytes.isEmpty)
+        }) != nil && documents > 0
+    }
+
+    // MARK: Tests
+
+    func run(_ target: String, kind: String) throws -> [(String, Bool)] {
+        let ws = Workspace("fuzz-\(kind)-\(target)")
+        defer { try? FileManager.default.removeItem(at: ws.dir) }
+        return try files(kind, target).map { url in
+            let bytes = try Data(contentsOf: url)
+            switch target {
+            case "model": return (url.lastPathComponent, Self.model(bytes))
+            case "tokenizers": return (url.lastPathComponent, Self.tokenizer(bytes))
+            case "codes": return (url.lastPathComponent, try Self.codes(bytes, in: ws.dir))
+            default: return (url.lastPathComponent, try Self.corpus(bytes, in: ws.dir))
+            }
+        }
+    }
+
+    /// Crash inputs: reaching the end of each is the test (a trap would kill the runner).
+    func testRegressionInputs() throws {
+        var count = 0
+        for target in ["model", "tokenizers", "codes", "corpus"] { count += try run(target, kind: "regressions").count }
+        XCTAssertGreaterThan(count, 0)
+    }
+
+    /// Seeds are valid inputs: each one is accepted by its entry point (fixtures used as seeds
+    /// for error paths, such as fortran.npy, are listed here).
+    func testSeedsAreAccepted() throws {
+        let expectedRefusals: Set<String> = ["fortran.npy", "bool.npy", "uint8.npy", "v2.npy"]
+        for target in ["model", "tokenizers", "codes", "corpus"] {
+            let results = try run(target, kind: "corpus")
+            XCTAssertFalse(results.isEmpty, "no seeds for \(target)")
+            for (name, accepted) in results where !expectedRefusals.contains(name) {
+                XCTAssertTrue(accepted, "seed \(target)/\(name) was refused")
+            }
+        }
+    }
+}

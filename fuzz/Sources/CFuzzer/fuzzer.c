@@ -1,0 +1,2 @@
+// Header-only module: the symbol comes from libFuzzer (linked by -sanitize=fuzzer).
+#include "fuzzer.h"
