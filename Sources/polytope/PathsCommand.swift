@@ -30,6 +30,7 @@ struct PathsCommand: ParsableCommand {
         """)
 
     @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var linearize: LinearizeOption
 
     @Option(help: ArgumentHelp("MLP layer whose input the path runs in.", valueName: "L"))
     var layer: Int
@@ -76,7 +77,7 @@ struct PathsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let model = try modelOptions.load()
+        let model = try linearize.load(modelOptions)
         let tokenizer = try ModelTokenizer.make(for: model)
         let a = try TokenPoint.resolve(from, model: model, tokenizer: tokenizer)
         let b = try TokenPoint.resolve(to, model: model, tokenizer: tokenizer)

@@ -12,7 +12,7 @@ struct Polytope: ParsableCommand {
         """,
         subcommands: [
             ProbeCommand.self, ImportCommand.self, RunCommand.self, InspectCommand.self, ClusterCommand.self, BenchCommand.self,
-            TokenizeCommand.self, BenchTokenizerCommand.self, PathsCommand.self, ScaleCommand.self, StatsCommand.self,
+            TokenizeCommand.self, BenchTokenizerCommand.self, PathsCommand.self, ScaleCommand.self, StatsCommand.self, LinearizeCommand.self,
         ])
 
     /// `polytope --plugin A.so run ...` is accepted as `polytope run --plugin A.so ...`.

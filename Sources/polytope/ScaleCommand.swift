@@ -22,6 +22,7 @@ struct ScaleCommand: ParsableCommand {
         """)
 
     @OptionGroup var modelOptions: ModelOptions
+    @OptionGroup var linearize: LinearizeOption
 
     @Option(help: ArgumentHelp("MLP layer.", valueName: "L"))
     var layer: Int
@@ -44,7 +45,7 @@ struct ScaleCommand: ParsableCommand {
     }
 
     func run() throws {
-        let model = try modelOptions.load()
+        let model = try linearize.load(modelOptions)
         let point = try TokenPoint.resolve(at, model: model, tokenizer: try ModelTokenizer.make(for: model))
         let r = try ScaleAnalysis.run(model: model, at: point, layer: layer, maxScale: maxScale, steps: steps)
         try ScaleAnalysis.write(r, to: URL(fileURLWithPath: out))
