@@ -94,15 +94,17 @@ public final class Collector {
         }
 
         // Counting pass: windows and eligible tokens (for random sampling and the progress bar).
-        var totalWindows = 0, totalEligible = 0, totalTokens = 0
+        var totalWindows = 0, totalEligible = 0, totalTokens = 0, windowTokens = 0
         try corpus.forEachDocument { doc in
             let n = try tokenizer.encode(doc.bytes, options: encodeOptions).count
             totalTokens += n
-            totalWindows += planner.spans(tokenCount: n).count
+            for (w, _) in planner.spans(tokenCount: n) where config.maxWindows.map({ totalWindows < $0 }) ?? true {
+                totalWindows += 1
+                windowTokens += w.count
+            }
             totalEligible += planner.eligibleCount(tokenCount: n)
         }
         guard totalTokens > 0 else { throw ProbeError.emptyCorpus(corpus.paths.joined(separator: ", ")) }
-        if let m = config.maxWindows { totalWindows = min(totalWindows, m) }
         var chosen: Set<Int>?
         if case .random(let size, _, let seed) = config.sampling {
             chosen = SampleSelection.floyd(size: size, total: totalEligible, seed: seed)
@@ -123,7 +125,8 @@ public final class Collector {
 
         let started = Date()
         let previousSeconds = st.secondsCollecting
-        let progress = ProgressBar(label: "probe", total: totalWindows, unit: "windows", quiet: config.quiet)
+        let progress = ProgressBar(label: "probe", total: windowTokens, unit: "tokens", quiet: config.quiet)
+        progress.initial = st.tokensSeen
         let markers = planner.prefix.count + planner.suffix.count
         var pending: [ProbeWindow] = []
         var windowIndex = 0, nextEligible = 0, documents = 0
@@ -167,7 +170,7 @@ public final class Collector {
             st.documents = documents
             st.secondsCollecting = previousSeconds + Date().timeIntervalSince(started)
             try st.write(dir: dir)
-            progress.update(st.windowsDone)
+            progress.update(st.tokensSeen)
             pending.removeAll(keepingCapacity: true)
         }
 

@@ -9,6 +9,8 @@ public final class ProgressBar: @unchecked Sendable {
     let enabled: Bool
     let start = Date()
     var lastDraw = Date.distantPast
+    /// Work already done before this run (a resumed probe): not counted in the rate.
+    public var initial = 0
 
     public init(label: String, total: Int, unit: String = "tokens", quiet: Bool) {
         self.label = label
@@ -23,7 +25,7 @@ public final class ProgressBar: @unchecked Sendable {
         guard force || now.timeIntervalSince(lastDraw) > 0.1 else { return }
         lastDraw = now
         let elapsed = now.timeIntervalSince(start)
-        let rate = elapsed > 0 ? Double(done) / elapsed : 0
+        let rate = elapsed > 0 ? Double(done - initial) / elapsed : 0
         let frac = total > 0 ? min(1, Double(done) / Double(total)) : 0
         let width = 28
         let filled = Int(frac * Double(width))
