@@ -61,6 +61,7 @@ extension ByteLevelBPETokenizer {
         var tokenBytes: [[UInt8]?] = []
         var line = 0
         let table = ByteSliceTable(minimumCapacity: 1 << 16)
+        let lineCount = tiktokenRanks.reduce(1) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
         for raw in tiktokenRanks.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             line += 1
             var bytes = Array(raw)
@@ -71,6 +72,9 @@ extension ByteLevelBPETokenizer {
                   let rank = Int(String(decoding: fields[1], as: UTF8.self)), rank >= 0, rank < 1 << 30 else {
                 throw TokenizerError.malformedFile(file: fileName, line: line,
                                                    reason: "expected \"BASE64 RANK\", got \(String(decoding: bytes.prefix(80), as: UTF8.self).debugDescription)")
+            }
+            if let reason = tokenIDTooLarge(rank, entries: lineCount) {
+                throw TokenizerError.malformedFile(file: fileName, line: line, reason: "rank " + reason)
             }
             if rank >= tokenBytes.count { tokenBytes.append(contentsOf: repeatElement(nil, count: rank + 1 - tokenBytes.count)) }
             if tokenBytes[rank] != nil {
@@ -192,6 +196,9 @@ enum JSONVocabulary {
                                                    reason: "token \(key.debugDescription) has id \(value), not a non-negative integer")
             }
             vocab[key] = id
+        }
+        if let reason = tokenIDTooLarge(vocab.values.max() ?? 0, entries: vocab.count) {
+            throw TokenizerError.malformedFile(file: fileName, line: 0, reason: reason)
         }
         return vocab
     }

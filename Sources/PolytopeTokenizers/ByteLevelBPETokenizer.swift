@@ -52,6 +52,9 @@ public final class ByteLevelBPETokenizer: Tokenizer, @unchecked Sendable {
     ///   - tiktokenRules: emit a piece that is a whole token directly.
     init(tokenBytes: [[UInt8]?], pairs: PairRankTable, specialTokens: [String: Int], tiktokenRules: Bool) throws {
         let maxSpecial = specialTokens.values.max() ?? -1
+        if let reason = tokenIDTooLarge(maxSpecial, entries: tokenBytes.count + specialTokens.count) {
+            throw TokenizerError.invalidConfiguration("special token " + reason)
+        }
         let size = max(tokenBytes.count, maxSpecial + 1)
         var arena: [UInt8] = []
         var starts = [Int](repeating: 0, count: size + 1)

@@ -47,3 +47,13 @@ func reportingConfiguration<T>(against file: String, _ body: () throws -> T) thr
         throw TokenizerError.malformedFile(file: file, line: 0, reason: reason)
     }
 }
+
+/// Token ids index arrays sized by the largest id, so a small file must not be able to claim a
+/// huge id: ids may exceed the number of entries by at most this much (gaps, special tokens).
+let maxTokenIDGap = 65_536
+
+/// Why `maxID` is refused for a table of `entries` entries, or nil when it is fine.
+func tokenIDTooLarge(_ maxID: Int, entries: Int) -> String? {
+    maxID < entries + maxTokenIDGap ? nil
+        : "id \(maxID) is far beyond the \(entries) entries (ids must be below entries + \(maxTokenIDGap)); the file is corrupt"
+}

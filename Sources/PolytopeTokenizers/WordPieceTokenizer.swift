@@ -75,6 +75,9 @@ public final class WordPieceTokenizer: Tokenizer, @unchecked Sendable {
         guard configuration.maxInputCharsPerWord > 0 else {
             throw TokenizerError.invalidConfiguration("maxInputCharsPerWord must be positive, not \(configuration.maxInputCharsPerWord)")
         }
+        if let reason = tokenIDTooLarge(vocab.values.max() ?? 0, entries: vocab.count) {
+            throw TokenizerError.invalidConfiguration("vocabulary " + reason)
+        }
         let size = (vocab.values.max() ?? -1) + 1
         var texts = [String?](repeating: nil, count: size)
         let table = ByteSliceTable(minimumCapacity: vocab.count)
