@@ -71,6 +71,15 @@ public struct PathResult: Codable, Sendable {
     public var evaluations: Int
     /// Pearson correlation over bins between total crossing density and output step (nil if undefined).
     public var densityOutputCorrelation: Double?
+    /// The same for layer L's density alone and for the later layers' alone.
+    public var layerDensityOutputCorrelation: Double?
+    public var laterDensityOutputCorrelation: Double?
+    /// Control: the total density against the output steps rotated by half the bins (what
+    /// two smooth curves give without lining up).
+    public var shiftedDensityOutputCorrelation: Double?
+    /// Control: the correlation of the residuals after removing a quadratic trend in t from
+    /// both curves (a shared rise toward the path's middle does not count).
+    public var detrendedDensityOutputCorrelation: Double?
     public var bins: [Bin]
     public var samples: [Sample]
     public var crossings: [Crossing]
@@ -143,6 +152,13 @@ public enum PathAnalysis {
             exactCrossings: exact.count, laterCrossings: dense.crossings.reduce(0) { $0 + $1.count },
             laterLayers: runner.codeLayers, evaluations: dense.evaluations,
             densityOutputCorrelation: Statistics.pearson(bins.map { $0.exactDensity + $0.laterDensity }, bins.map(\.outputStep)),
+            layerDensityOutputCorrelation: Statistics.pearson(bins.map(\.exactDensity), bins.map(\.outputStep)),
+            laterDensityOutputCorrelation: Statistics.pearson(bins.map(\.laterDensity), bins.map(\.outputStep)),
+            shiftedDensityOutputCorrelation: Statistics.pearson(bins.map { $0.exactDensity + $0.laterDensity },
+                                                                Array(bins.map(\.outputStep).rotated(by: bins.count / 2))),
+            detrendedDensityOutputCorrelation: Statistics.pearson(
+                Statistics.quadraticResiduals(bins.map { $0.exactDensity + $0.laterDensity }, at: bins.map { 0.5 * ($0.t0 + $0.t1) }),
+                Statistics.quadraticResiduals(bins.map(\.outputStep), at: bins.map { 0.5 * ($0.t0 + $0.t1) })),
             bins: bins, samples: samples, crossings: exact + dense.crossings, affineNorms: norms)
     }
 
@@ -162,6 +178,15 @@ public enum PathAnalysis {
     }
 }
 
+extension Array {
+    /// The array with its first `k` elements moved to the end.
+    func rotated(by k: Int) -> [Element] {
+        guard !isEmpty else { return self }
+        let k = ((k % count) + count) % count
+        return Array(self[k...] + self[..<k])
+    }
+}
+
 /// Small statistics helpers.
 public enum Statistics {
     /// Pearson correlation; nil when fewer than 3 values or either side is constant.
@@ -175,6 +200,36 @@ public enum Statistics {
         }
         guard sxx > 0, syy > 0 else { return nil }
         return sxy / (sxx * syy).squareRoot()
+    }
+
+    /// y minus its least-squares fit a + b x + c x² (normal equations, Cramer's rule); y itself
+    /// when fewer than 4 points or the fit is singular.
+    public static func quadraticResiduals(_ y: [Double], at x: [Double]) -> [Double] {
+        let n = min(x.count, y.count)
+        guard n >= 4 else { return y }
+        var s = [Double](repeating: 0, count: 5), r = [Double](repeating: 0, count: 3)
+        for i in 0..<n {
+            var p = 1.0
+            for k in 0..<5 {
+                s[k] += p
+                if k < 3 { r[k] += p * y[i] }
+                p *= x[i]
+            }
+        }
+        let m = [[s[0], s[1], s[2]], [s[1], s[2], s[3]], [s[2], s[3], s[4]]]
+        func det(_ a: [[Double]]) -> Double {
+            a[0][0] * (a[1][1] * a[2][2] - a[1][2] * a[2][1]) - a[0][1] * (a[1][0] * a[2][2] - a[1][2] * a[2][0])
+                + a[0][2] * (a[1][0] * a[2][1] - a[1][1] * a[2][0])
+        }
+        let d = det(m)
+        guard abs(d) > 1e-12 else { return y }
+        var coef = [Double](repeating: 0, count: 3)
+        for k in 0..<3 {
+            var mk = m
+            for row in 0..<3 { mk[row][k] = r[row] }
+            coef[k] = det(mk) / d
+        }
+        return (0..<n).map { y[$0] - (coef[0] + coef[1] * x[$0] + coef[2] * x[$0] * x[$0]) }
     }
 
     public static func meanAndSD(_ x: [Double]) -> (mean: Double, sd: Double) {

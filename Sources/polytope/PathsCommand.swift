@@ -22,11 +22,15 @@ struct PathsCommand: ParsableCommand {
         model tokenizes it (with [CLS]/[SEP] for BERT), or "PROBE_DIR:ROW": row ROW of a probe's \
         tokens.bin (its document is read again from the probe's corpus and the window cut around it).
 
-        OUT holds path.json, bins.csv, samples.csv, crossings.csv and path.svg.
+        OUT holds path.json, bins.csv, samples.csv, crossings.csv and path.svg. With --random-pairs N \
+        --corpus PATH, N paths between random token positions are run instead, and OUT holds \
+        pairs.json, pairs.csv and pairs.svg: per path the correlation over t-bins between crossing \
+        density and output step, and its spread over paths.
 
         Example:
           polytope paths --model models/gpt2-relu.pb --layer 6 \\
               --from "The cat sat on the mat@2" --to "The dog ran in the park@2" --steps 129 --out out/paths
+          polytope paths --layer 2 --random-pairs 100 --corpus corpora/austen --out out/pairs
         """)
 
     @OptionGroup var modelOptions: ModelOptions
@@ -36,10 +40,19 @@ struct PathsCommand: ParsableCommand {
     var layer: Int
 
     @Option(help: ArgumentHelp("Start position, TEXT@INDEX or PROBE_DIR:ROW.", valueName: "POSITION"))
-    var from: String
+    var from: String?
 
     @Option(help: ArgumentHelp("End position, TEXT@INDEX or PROBE_DIR:ROW.", valueName: "POSITION"))
-    var to: String
+    var to: String?
+
+    @Option(help: ArgumentHelp("Instead of --from/--to: run N paths between random token positions of --corpus and summarise the density-output correlation.", valueName: "N"))
+    var randomPairs: Int?
+
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Corpus for --random-pairs (.txt/.jsonl files or directories).", valueName: "PATH"))
+    var corpus: [String] = []
+
+    @Option(help: "Seed for --random-pairs.")
+    var seed: UInt64 = 1
 
     @Option(help: "Evenly spaced sample points along the path (ends included).")
     var steps = 129
@@ -69,6 +82,13 @@ struct PathsCommand: ParsableCommand {
     var out: String
 
     func validate() throws {
+        if let n = randomPairs {
+            guard n >= 1 else { throw ValidationError("--random-pairs must be at least 1") }
+            guard !corpus.isEmpty else { throw ValidationError("--random-pairs needs --corpus PATH") }
+            guard from == nil, to == nil else { throw ValidationError("give either --from/--to or --random-pairs, not both") }
+        } else {
+            guard from != nil, to != nil else { throw ValidationError("give --from and --to (or --random-pairs N --corpus PATH)") }
+        }
         guard steps >= 2 else { throw ValidationError("--steps must be at least 2") }
         guard bins >= 1, bins <= steps - 1 else { throw ValidationError("--bins must be between 1 and steps - 1 (\(steps - 1))") }
         guard resolution > 0, resolution < 1 else { throw ValidationError("--resolution must be in (0, 1)") }
@@ -79,8 +99,6 @@ struct PathsCommand: ParsableCommand {
     func run() throws {
         let model = try linearize.load(modelOptions)
         let tokenizer = try ModelTokenizer.make(for: model)
-        let a = try TokenPoint.resolve(from, model: model, tokenizer: tokenizer)
-        let b = try TokenPoint.resolve(to, model: model, tokenizer: tokenizer)
         var config = PathConfig(layer: layer)
         config.kind = spherical ? .spherical : .straight
         config.steps = steps
@@ -89,6 +107,17 @@ struct PathsCommand: ParsableCommand {
         config.tolerance = tolerance
         config.laterLayers = !layerOnly
         config.affineAt = (affineNorm ? [0, 1] : []) + affineAt
+        if let n = randomPairs {
+            let r = try RandomPairs.run(model: model, corpus: try Corpus(paths: corpus), count: n, config: config, seed: seed) {
+                FileHandle.standardError.write(Data(($0 + "\n").utf8))
+            }
+            try RandomPairs.write(r, to: URL(fileURLWithPath: out))
+            print(RandomPairs.summary(r))
+            print("wrote \(out)/pairs.json, pairs.csv, pairs.svg")
+            return
+        }
+        let a = try TokenPoint.resolve(from!, model: model, tokenizer: tokenizer)
+        let b = try TokenPoint.resolve(to!, model: model, tokenizer: tokenizer)
         let result = try PathAnalysis.run(model: model, from: a, to: b, config: config)
         try PathWriter.write(result, to: URL(fileURLWithPath: out))
         print(PathWriter.summary(result))
