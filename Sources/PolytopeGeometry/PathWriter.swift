@@ -28,16 +28,17 @@ public enum PathWriter {
     public static func chart(_ r: PathResult) -> SVGPlot.LineChart {
         let mids = r.bins.map { 0.5 * ($0.t0 + $0.t1) }
         let measure = r.outputMeasure == "kl_nats" ? "KL from start (nats)" : "1 − cos from start"
+        let legendMeasure = r.outputMeasure == "kl_nats" ? "KL from start" : "1 − cos"
         var series: [SVGPlot.Series] = [
-            .init(label: "layer \(r.layer) crossings / length (exact)", x: mids, y: r.bins.map(\.exactDensity), showPoints: true),
+            .init(label: "layer \(r.layer) (exact)", x: mids, y: r.bins.map(\.exactDensity), showPoints: true),
         ]
         if !r.laterLayers.isEmpty {
-            series.append(.init(label: "later layers crossings / length", x: mids, y: r.bins.map(\.laterDensity), showPoints: true))
+            series.append(.init(label: "later layers", x: mids, y: r.bins.map(\.laterDensity), showPoints: true))
         }
-        series.append(.init(label: measure, x: r.samples.map(\.t), y: r.samples.map(\.outputChange), side: .right, dashed: true))
+        series.append(.init(label: legendMeasure, x: r.samples.map(\.t), y: r.samples.map(\.outputChange), side: .right, dashed: true))
         return SVGPlot.LineChart(
             title: "\(r.path) path, layer \(r.layer): \(r.fromToken) → \(r.toToken)",
-            xLabel: "t along the path", yLabel: "boundaries crossed per unit length", rightYLabel: measure, series: series)
+            xLabel: "t along the path", yLabel: "boundaries crossed / unit length", rightYLabel: measure, series: series)
     }
 
     /// A few lines for the terminal.

@@ -98,7 +98,7 @@ public final class ProbeRowResolver {
             guard let tokens = try document(r.document, paragraphs: p),
                   let i = tokens.firstIndex(where: { $0.byteRange == r.byteStart..<r.byteEnd }), tokens[i].id == r.tokenID else { continue }
             let ids = tokens.map { Int32($0.id) }
-            let text = tokenizer.tokenText(r.tokenID) ?? "#\(r.tokenID)"
+            let text = TokenPoint.display(r.tokenID, tokenizer)
             if let context, r.position >= prefix.count {
                 let start = i - (r.position - prefix.count)
                 let content = context - prefix.count - suffix.count

@@ -94,7 +94,7 @@ public enum RandomPairs {
             while k >= docs[d].count - skip { k -= docs[d].count - skip; d += 1 }
             let i = k + skip
             let (w, p) = TokenPoint.window(ids: docs[d], index: i, context: model.spec.contextLength, causal: causal)
-            return TokenPoint(spec: "doc \(d) token \(i)", tokens: w, position: p, tokenText: tokenizer.tokenText(Int(docs[d][i])) ?? "#\(docs[d][i])")
+            return TokenPoint(spec: "doc \(d) token \(i)", tokens: w, position: p, tokenText: TokenPoint.display(Int(docs[d][i]), tokenizer))
         }
         var pairs: [RandomPairsResult.Pair] = []
         var layerDensity: [Double] = [], laterDensity: [Double] = []

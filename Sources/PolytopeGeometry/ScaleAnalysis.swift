@@ -89,7 +89,8 @@ public enum ScaleAnalysis {
                            outputMeasure: logits ? "kl_nats" : "cosine_change", factors: fs, laterLayers: later, series: series)
     }
 
-    /// Writes scale.json, scale.csv (one row per factor and placement) and scale.svg, atomically.
+    /// Writes scale.json, scale.csv (one row per factor and placement), scale.svg (after the
+    /// norm) and scale-control.svg (before it), atomically.
     public static func write(_ r: ScaleResult, to dir: URL) throws {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let enc = JSONEncoder()
@@ -102,24 +103,25 @@ public enum ScaleAnalysis {
             }
         }
         try AtomicFile.write(Data(csv.utf8), to: dir.appendingPathComponent("scale.csv"))
-        try AtomicFile.write(Data(chart(r).document().utf8), to: dir.appendingPathComponent("scale.svg"))
+        for s in r.series {
+            let name = s.placement == "after_norm" ? "scale.svg" : "scale-control.svg"
+            try AtomicFile.write(Data(chart(r, series: s).document().utf8), to: dir.appendingPathComponent(name))
+        }
     }
 
-    public static func chart(_ r: ScaleResult) -> SVGPlot.LineChart {
+    /// One chart per placement: Hamming distances of layer L (solid) and of later layers
+    /// (with points) on the left axis, the output change (dashed) on the right.
+    public static func chart(_ r: ScaleResult, series s: ScaleResult.Series) -> SVGPlot.LineChart {
         let measure = r.outputMeasure == "kl_nats" ? "KL from unscaled (nats)" : "1 − cos from unscaled"
-        var series: [SVGPlot.Series] = []
-        for (i, s) in r.series.enumerated() {
-            let color = SVGPlot.palette[i]
-            let where_ = s.placement == "after_norm" ? "after LN" : "before LN"
-            series.append(.init(label: "Hamming, layer \(r.layer), \(where_)", x: r.factors, y: s.hammingLayer.map(Double.init), color: color))
-            if !r.laterLayers.isEmpty {
-                series.append(.init(label: "Hamming, later layers, \(where_)", x: r.factors, y: s.hammingLater.map(Double.init),
-                                    color: SVGPlot.palette[i + 2]))
-            }
-            series.append(.init(label: "\(measure), \(where_)", x: r.factors, y: s.outputChange, side: .right, color: color, dashed: true))
+        let short = r.outputMeasure == "kl_nats" ? "KL" : "1 − cos"
+        var series: [SVGPlot.Series] = [.init(label: "Hamming, layer \(r.layer)", x: r.factors, y: s.hammingLayer.map(Double.init))]
+        if !r.laterLayers.isEmpty {
+            series.append(.init(label: "Hamming, later layers", x: r.factors, y: s.hammingLater.map(Double.init), showPoints: true))
         }
-        return SVGPlot.LineChart(title: "Scaling \(r.token) at layer \(r.layer)", xLabel: "scale factor",
-                                 yLabel: "Hamming distance from unscaled code", rightYLabel: measure, series: series)
+        series.append(.init(label: short, x: r.factors, y: s.outputChange, side: .right, dashed: true))
+        let where_ = s.placement == "after_norm" ? "after the layer norm (\(s.hook))" : "before the layer norm (\(s.hook), control)"
+        return SVGPlot.LineChart(title: "Scaling \(r.token) \(where_)", xLabel: "scale factor",
+                                 yLabel: "Hamming distance from unscaled", rightYLabel: measure, series: series)
     }
 
     public static func summary(_ r: ScaleResult) -> String {

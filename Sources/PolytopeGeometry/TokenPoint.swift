@@ -9,7 +9,7 @@ public struct TokenPoint: Sendable {
     public var spec: String
     public var tokens: [Int32]
     public var position: Int
-    /// The vocabulary entry of the token at `position`.
+    /// The token at `position` as text, quoted ("“ sister”"), for reports.
     public var tokenText: String
 
     public init(spec: String, tokens: [Int32], position: Int, tokenText: String) {
@@ -46,7 +46,15 @@ public struct TokenPoint: Sendable {
             throw GeometryError.badPosition(s, reason: "token index \(raw) is outside the text's \(ids.count) tokens (0..<\(ids.count), or -\(ids.count)...-1)")
         }
         let (window, pos) = Self.window(ids: ids, index: index, context: model.spec.contextLength, causal: isCausal(model))
-        return TokenPoint(spec: s, tokens: window, position: pos, tokenText: tokenizer.tokenText(Int(ids[index])) ?? "#\(ids[index])")
+        return TokenPoint(spec: s, tokens: window, position: pos, tokenText: display(Int(ids[index]), tokenizer))
+    }
+
+    /// A token for reports: its decoded text in quotes, or its vocabulary entry when it
+    /// decodes to nothing (markers such as [CLS]).
+    static func display(_ id: Int, _ tokenizer: any Tokenizer) -> String {
+        let text = tokenizer.decodeString([id])
+        if text.isEmpty { return tokenizer.tokenText(id) ?? "#\(id)" }
+        return "“" + text + "”"
     }
 
     /// The slice of `ids` the model runs for the token at `index`, and the token's index in it.

@@ -15,7 +15,7 @@ struct ScaleCommand: ParsableCommand {
         from the unscaled ones, knots crossed between neighbouring factors, layer L's boundaries \
         crossed (exact, after the norm) and the output change (KL or 1 - cosine) from the unscaled output.
 
-        OUT holds scale.json, scale.csv and scale.svg.
+        OUT holds scale.json, scale.csv, scale.svg (after the norm) and scale-control.svg (before it).
 
         Example:
           polytope scale --model models/gpt2-relu.pb --layer 3 --at "The cat sat on the mat@2" --max 4 --out out/scale
@@ -50,6 +50,6 @@ struct ScaleCommand: ParsableCommand {
         let r = try ScaleAnalysis.run(model: model, at: point, layer: layer, maxScale: maxScale, steps: steps)
         try ScaleAnalysis.write(r, to: URL(fileURLWithPath: out))
         print(ScaleAnalysis.summary(r))
-        print("wrote \(out)/scale.json, scale.csv, scale.svg")
+        print("wrote \(out)/scale.json, scale.csv, scale.svg, scale-control.svg")
     }
 }
