@@ -75,7 +75,7 @@ final class AttentionLayer: Layer, @unchecked Sendable {
             var mx = -Float.infinity
             for j in 0..<visible { mx = max(mx, row[j]) }
             var sum: Float = 0
-            for j in 0..<visible { let e = Foundation.exp(row[j] - mx); row[j] = e; sum += e }
+            for j in 0..<visible { let e = FastMath.exp(row[j] - mx); row[j] = e; sum += e }
             let inv = 1 / sum
             for j in 0..<visible { row[j] *= inv }
             for j in visible..<t { row[j] = 0 }
