@@ -65,8 +65,15 @@ public struct RandomPairsResult: Codable, Sendable {
     public var layerDensitySD: Double
     public var laterDensityMean: Double
     public var laterDensitySD: Double
-    /// Pearson correlation over paths between total crossings and the final output change.
+    /// Pearson correlation over paths between total crossings and the final output change,
+    /// and (the confound) between path length and the final output change.
     public var crossingsVsFinalChange: Double?
+    public var lengthVsFinalChange: Double?
+    /// Mean over paths, per t-bin, of layer L's and the later layers' crossing density and of
+    /// the output step: where along a path boundaries and output changes sit on average.
+    public var meanLayerDensityPerBin: [Double]
+    public var meanLaterDensityPerBin: [Double]
+    public var meanOutputStepPerBin: [Double]
     public var pairs: [Pair]
 }
 
@@ -99,6 +106,7 @@ public enum RandomPairs {
         var pairs: [RandomPairsResult.Pair] = []
         var layerDensity: [Double] = [], laterDensity: [Double] = []
         var measure = "kl_nats"
+        var profL = [Double](repeating: 0, count: config.bins), profT = profL, profO = profL
         for n in 0..<count {
             let a = pick(), b = pick()
             let r = try PathAnalysis.run(model: model, from: a, to: b, config: config)
@@ -108,6 +116,11 @@ public enum RandomPairs {
                                finalOutputChange: r.samples.last?.outputChange ?? 0, correlation: r.densityOutputCorrelation,
                                layerCorrelation: r.layerDensityOutputCorrelation, laterCorrelation: r.laterDensityOutputCorrelation,
                                shiftedCorrelation: r.shiftedDensityOutputCorrelation, detrendedCorrelation: r.detrendedDensityOutputCorrelation))
+            for (k, bin) in r.bins.enumerated() {
+                profL[k] += bin.exactDensity / Double(count)
+                profT[k] += bin.laterDensity / Double(count)
+                profO[k] += bin.outputStep / Double(count)
+            }
             if r.length > 0 {
                 layerDensity.append(Double(r.exactCrossings) / r.length)
                 laterDensity.append(Double(r.laterCrossings) / r.length)
@@ -123,10 +136,13 @@ public enum RandomPairs {
             detrendedCorrelation: .init(pairs.compactMap(\.detrendedCorrelation)),
             layerDensityMean: lm, layerDensitySD: ls, laterDensityMean: tm, laterDensitySD: ts,
             crossingsVsFinalChange: Statistics.pearson(pairs.map { Double($0.exactCrossings + $0.laterCrossings) }, pairs.map(\.finalOutputChange)),
+            lengthVsFinalChange: Statistics.pearson(pairs.map(\.length), pairs.map(\.finalOutputChange)),
+            meanLayerDensityPerBin: profL, meanLaterDensityPerBin: profT, meanOutputStepPerBin: profO,
             pairs: pairs)
     }
 
-    /// Writes pairs.json, pairs.csv and pairs.svg (histogram of per-path correlations), atomically.
+    /// Writes pairs.json, pairs.csv, pairs.svg (histogram of per-path correlations) and
+    /// pairs-profile.svg (mean density and output step per t-bin), atomically.
     public static func write(_ r: RandomPairsResult, to dir: URL) throws {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let enc = JSONEncoder()
@@ -146,6 +162,14 @@ public enum RandomPairs {
             xLabel: "Pearson r over t-bins (crossing density vs output step)", yLabel: "paths", counts: counts, binStart: -1, binWidth: 0.1,
             markers: [.init(x: r.correlation.mean, label: "mean")])
         try AtomicFile.write(Data(hist.document().utf8), to: dir.appendingPathComponent("pairs.svg"))
+        let mids = (0..<r.meanOutputStepPerBin.count).map { (Double($0) + 0.5) / Double(r.meanOutputStepPerBin.count) }
+        let profile = SVGPlot.LineChart(
+            title: "\(r.model) layer \(r.layer): mean over \(r.pairs.count) random \(r.path) paths", xLabel: "t along the path",
+            yLabel: "boundaries crossed / unit length", rightYLabel: r.outputMeasure == "kl_nats" ? "output step per bin (KL, nats)" : "output step per bin (1 − cos)",
+            series: [.init(label: "layer \(r.layer) (exact)", x: mids, y: r.meanLayerDensityPerBin, showPoints: true),
+                     .init(label: "later layers", x: mids, y: r.meanLaterDensityPerBin, showPoints: true),
+                     .init(label: "output step", x: mids, y: r.meanOutputStepPerBin, side: .right, dashed: true)])
+        try AtomicFile.write(Data(profile.document().utf8), to: dir.appendingPathComponent("pairs-profile.svg"))
     }
 
     public static func summary(_ r: RandomPairsResult) -> String {
@@ -160,7 +184,7 @@ public enum RandomPairs {
             control, output steps rotated by half the path: \(s(r.shiftedCorrelation))
             detrended (quadratic trend in t removed from both): \(s(r.detrendedCorrelation))
           crossings per unit length: layer \(r.layer) \(String(format: "%.3g ± %.2g", r.layerDensityMean, r.layerDensitySD)), later \(String(format: "%.3g ± %.2g", r.laterDensityMean, r.laterDensitySD))
-          correlation over paths of total crossings with final output change: \(r.crossingsVsFinalChange.map { String(format: "%.3f", $0) } ?? "n/a")
+          correlation over paths of total crossings with final output change: \(r.crossingsVsFinalChange.map { String(format: "%.3f", $0) } ?? "n/a"); of path length with it: \(r.lengthVsFinalChange.map { String(format: "%.3f", $0) } ?? "n/a")
         """
     }
 }

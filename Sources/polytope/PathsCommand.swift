@@ -24,7 +24,7 @@ struct PathsCommand: ParsableCommand {
 
         OUT holds path.json, bins.csv, samples.csv, crossings.csv and path.svg. With --random-pairs N \
         --corpus PATH, N paths between random token positions are run instead, and OUT holds \
-        pairs.json, pairs.csv and pairs.svg: per path the correlation over t-bins between crossing \
+        pairs.json, pairs.csv, pairs.svg and pairs-profile.svg: per path the correlation over t-bins between crossing \
         density and output step, and its spread over paths.
 
         Example:
@@ -113,7 +113,7 @@ struct PathsCommand: ParsableCommand {
             }
             try RandomPairs.write(r, to: URL(fileURLWithPath: out))
             print(RandomPairs.summary(r))
-            print("wrote \(out)/pairs.json, pairs.csv, pairs.svg")
+            print("wrote \(out)/pairs.json, pairs.csv, pairs.svg, pairs-profile.svg")
             return
         }
         let a = try TokenPoint.resolve(from!, model: model, tokenizer: tokenizer)
