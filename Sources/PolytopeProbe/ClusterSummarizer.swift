@@ -49,7 +49,7 @@ struct ClusterSummarizer {
                 coherence: size > 0 ? Double(top.first?.value ?? 0) / Double(size) : 0,
                 tokenEntropy: Monosemanticity.entropy(members.map { records[$0].tokenID }),
                 previousTokenEntropy: Monosemanticity.entropy(members.map { records[$0].previousTokenID }),
-                distanceHistogram: hist, histogramBinWidth: bin)
+                distanceHistogram: hist, histogramBinWidth: bin, memberRows: order.map { members[$0] })
         }
     }
 }

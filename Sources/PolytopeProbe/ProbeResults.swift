@@ -63,9 +63,12 @@ public struct ClusterSummary: Codable, Sendable, Equatable {
     /// [i * histogramBinWidth, (i + 1) * histogramBinWidth).
     public var distanceHistogram: [Int]
     public var histogramBinWidth: Int
+    /// Every member's row (index into tokens.bin and the code files), nearest to the medoid first.
+    public var memberRows: [Int]? = nil
 
     enum CodingKeys: String, CodingKey {
         case id, size, medoid, members, coherence
+        case memberRows = "member_rows"
         case medoidRow = "medoid_row", meanDistance = "mean_distance", maxDistance = "max_distance"
         case topTokens = "top_tokens", tokenEntropy = "token_entropy", previousTokenEntropy = "previous_token_entropy"
         case distanceHistogram = "distance_histogram", histogramBinWidth = "histogram_bin_width"

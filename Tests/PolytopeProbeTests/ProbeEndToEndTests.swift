@@ -62,6 +62,11 @@ final class ProbeEndToEndTests: XCTestCase {
             XCTAssertEqual(codes.distance(row, medoids[label]), nearest, "row \(row) is not with a nearest medoid")
         }
         XCTAssertEqual(counts, layer.clusters.map(\.size), "cluster sizes disagree with the labels")
+        for c in layer.clusters {
+            let rows = try XCTUnwrap(c.memberRows)
+            XCTAssertEqual(Set(rows), Set(labels.indices.filter { labels[$0] == c.id }), "member_rows of cluster \(c.id)")
+            XCTAssertEqual(rows.map { codes.distance($0, c.medoidRow) }, rows.map { codes.distance($0, c.medoidRow) }.sorted())
+        }
 
         // Recorded codes equal the sign of an independent forward pass over each token's window.
         let m = try Model.load(path: model, registry: .builtins())
