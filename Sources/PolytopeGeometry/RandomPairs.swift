@@ -83,12 +83,19 @@ public enum RandomPairs {
     /// runs `PathAnalysis` on each.
     ///
     /// - Complexity: one path experiment per pair, plus tokenizing the corpus once.
+    /// `window` caps the window length (markers included; default the model's context): a
+    /// causal model sees the `window` tokens ending at the position, a bidirectional one the
+    /// `window`-token slice around it, between the tokenizer's markers ([CLS] ... [SEP]).
     public static func run(model: Model, corpus: Corpus, count: Int, config: PathConfig, seed: UInt64 = 1, skip: Int = 8,
-                           log: (String) -> Void = { _ in }) throws -> RandomPairsResult {
+                           window: Int? = nil, log: (String) -> Void = { _ in }) throws -> RandomPairsResult {
         let tokenizer = try ModelTokenizer.make(for: model)
+        let markers = try tokenizer.encode("").map { Int32($0.id) }
+        let prefix = Array(markers.prefix(markers.count / 2 + markers.count % 2)), suffix = Array(markers.suffix(markers.count / 2))
+        let context = min(window ?? Int.max, model.spec.contextLength > 0 ? model.spec.contextLength : Int.max) - markers.count
+        guard context >= 2 else { throw GeometryError.badArgument("window \(window ?? 0) leaves no room for tokens between the markers") }
         var docs: [[Int32]] = []
         try corpus.forEachDocument { doc in
-            let ids = try tokenizer.encode(doc.bytes, options: EncodeOptions(invalidUTF8: .lossy)).map { Int32($0.id) }
+            let ids = try tokenizer.encode(doc.bytes, options: EncodeOptions(invalidUTF8: .lossy, addSpecialTokens: false)).map { Int32($0.id) }
             if ids.count > skip { docs.append(ids) }
         }
         guard !docs.isEmpty else { throw GeometryError.badArgument("the corpus has no document longer than \(skip) tokens") }
@@ -100,8 +107,8 @@ public enum RandomPairs {
             var d = 0
             while k >= docs[d].count - skip { k -= docs[d].count - skip; d += 1 }
             let i = k + skip
-            let (w, p) = TokenPoint.window(ids: docs[d], index: i, context: model.spec.contextLength, causal: causal)
-            return TokenPoint(spec: "doc \(d) token \(i)", tokens: w, position: p, tokenText: TokenPoint.display(Int(docs[d][i]), tokenizer))
+            let (w, p) = TokenPoint.window(ids: docs[d], index: i, context: context, causal: causal)
+            return TokenPoint(spec: "doc \(d) token \(i)", tokens: prefix + w + suffix, position: p + prefix.count, tokenText: TokenPoint.display(Int(docs[d][i]), tokenizer))
         }
         var pairs: [RandomPairsResult.Pair] = []
         var layerDensity: [Double] = [], laterDensity: [Double] = []

@@ -54,6 +54,9 @@ struct PathsCommand: ParsableCommand {
     @Option(help: "Seed for --random-pairs.")
     var seed: UInt64 = 1
 
+    @Option(help: ArgumentHelp("--random-pairs: window length in tokens, markers included (default: the model's context).", valueName: "N"))
+    var window: Int?
+
     @Option(help: "Evenly spaced sample points along the path (ends included).")
     var steps = 129
 
@@ -108,7 +111,7 @@ struct PathsCommand: ParsableCommand {
         config.laterLayers = !layerOnly
         config.affineAt = (affineNorm ? [0, 1] : []) + affineAt
         if let n = randomPairs {
-            let r = try RandomPairs.run(model: model, corpus: try Corpus(paths: corpus), count: n, config: config, seed: seed) {
+            let r = try RandomPairs.run(model: model, corpus: try Corpus(paths: corpus), count: n, config: config, seed: seed, window: window) {
                 FileHandle.standardError.write(Data(($0 + "\n").utf8))
             }
             try RandomPairs.write(r, to: URL(fileURLWithPath: out))
