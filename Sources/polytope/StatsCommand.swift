@@ -49,6 +49,13 @@ struct StatsCommand: ParsableCommand {
     var report = false
 
     func validate() throws {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: probe, isDirectory: &isDir), isDir.boolValue else {
+            throw ValidationError("\(probe) is not a directory (give the output directory of `polytope probe`)")
+        }
+        guard FileManager.default.fileExists(atPath: probe + "/summary.json") else {
+            throw ValidationError("\(probe) has no summary.json: is it the output of a finished `polytope probe`?")
+        }
         guard band > 0 else { throw ValidationError("--band must be positive") }
         guard bandRows >= 0, nnQueries >= 1, pairs >= 1 else { throw ValidationError("--band-rows must be >= 0, --nn-queries and --pairs >= 1") }
     }
