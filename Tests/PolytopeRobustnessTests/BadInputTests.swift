@@ -18,7 +18,7 @@ final class BadInputTests: XCTestCase {
                 let line = try Robust.check(c)
                 if ProcessInfo.processInfo.environment["POLYTOPE_ROBUST_VERBOSE"] != nil { print("\(c.name): \(line)") }
             } catch let skip as XCTSkip {
-                print("\(c.name): skipped (\(skip))")
+                print("\(c.name): skipped (\(skip.message ?? "no reason"))")
             }
         }
     }
