@@ -86,65 +86,63 @@ public struct Corpus: Sendable {
     }
 
     /// Calls `body` with each non-empty document in order. Stops at the first error.
+    /// .jsonl files and paragraph-split .txt files are read line by line (streamed); a whole
+    /// .txt document is read at once, since it is tokenized whole.
     public func forEachDocument(_ body: (CorpusDocument) throws -> Void) throws {
         var index = 0
+        func emit(_ source: String, _ bytes: [UInt8]) throws {
+            guard !bytes.isEmpty else { return }
+            if !options.lossy, let bad = Corpus.firstInvalidUTF8(bytes) {
+                throw CorpusError.invalidUTF8(source: source, offset: bad)
+            }
+            try body(CorpusDocument(index: index, source: source, bytes: bytes))
+            index += 1
+        }
         for file in files {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                throw CorpusError.unreadable(path: file, reason: "permission denied or not a file")
-            }
-            for (source, bytes) in try documents(in: file, data: data) where !bytes.isEmpty {
-                if !options.lossy, let bad = Corpus.firstInvalidUTF8(bytes) {
-                    throw CorpusError.invalidUTF8(source: source, offset: bad)
+            if file.hasSuffix(".jsonl") {
+                var lines = try LineReader(path: file)
+                var line = 0
+                while let raw = try lines.next() {
+                    line += 1
+                    if let text = try jsonText(raw, file: file, line: line) { try emit("\(file):\(line)", text) }
                 }
-                try body(CorpusDocument(index: index, source: source, bytes: bytes))
-                index += 1
-            }
-        }
-    }
-
-    /// The documents of one file, in order.
-    func documents(in file: String, data: Data) throws -> [(String, [UInt8])] {
-        let bytes = [UInt8](data)
-        if file.hasSuffix(".jsonl") {
-            var out: [(String, [UInt8])] = []
-            var line = 0
-            for raw in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-                line += 1
-                let trimmed = raw.drop { $0 == 32 || $0 == 9 || $0 == 13 }
-                if trimmed.isEmpty { continue }
-                let obj: Any
-                do { obj = try JSONSerialization.jsonObject(with: Data(trimmed)) } catch {
-                    throw CorpusError.badJSONLine(path: file, line: line, reason: "not valid JSON")
+            } else if options.paragraphs {
+                var lines = try LineReader(path: file)
+                var current: [UInt8] = []
+                var paragraph = 0
+                while let line = try lines.next() {
+                    if line.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) {
+                        if !current.isEmpty { try emit("\(file)#\(paragraph)", current); paragraph += 1; current = [] }
+                    } else {
+                        if !current.isEmpty { current.append(UInt8(ascii: "\n")) }
+                        current += line
+                    }
                 }
-                guard let dict = obj as? [String: Any] else {
-                    throw CorpusError.badJSONLine(path: file, line: line, reason: "not a JSON object")
-                }
-                guard let text = dict[options.textField] as? String else {
-                    throw CorpusError.badJSONLine(path: file, line: line, reason: "no string field '\(options.textField)'")
-                }
-                out.append(("\(file):\(line)", Array(text.utf8)))
-            }
-            return out
-        }
-        guard options.paragraphs else { return [(file, bytes)] }
-        return Corpus.paragraphs(bytes).enumerated().map { ("\(file)#\($0.offset)", $0.element) }
-    }
-
-    /// Splits at blank lines (lines holding only spaces, tabs or \r), trimming each paragraph's
-    /// surrounding newlines.
-    static func paragraphs(_ bytes: [UInt8]) -> [[UInt8]] {
-        var out: [[UInt8]] = []
-        var current: [UInt8] = []
-        for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-            if line.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) {
-                if !current.isEmpty { out.append(current); current = [] }
+                if !current.isEmpty { try emit("\(file)#\(paragraph)", current) }
             } else {
-                if !current.isEmpty { current.append(UInt8(ascii: "\n")) }
-                current += line
+                guard let data = FileManager.default.contents(atPath: file) else {
+                    throw CorpusError.unreadable(path: file, reason: "permission denied or not a file")
+                }
+                try emit(file, [UInt8](data))
             }
         }
-        if !current.isEmpty { out.append(current) }
-        return out
+    }
+
+    /// The text field of one .jsonl line; nil for a blank line.
+    func jsonText(_ raw: ArraySlice<UInt8>, file: String, line: Int) throws -> [UInt8]? {
+        let trimmed = raw.drop { $0 == 32 || $0 == 9 || $0 == 13 }
+        if trimmed.isEmpty { return nil }
+        let obj: Any
+        do { obj = try JSONSerialization.jsonObject(with: Data(trimmed)) } catch {
+            throw CorpusError.badJSONLine(path: file, line: line, reason: "not valid JSON")
+        }
+        guard let dict = obj as? [String: Any] else {
+            throw CorpusError.badJSONLine(path: file, line: line, reason: "not a JSON object")
+        }
+        guard let text = dict[options.textField] as? String else {
+            throw CorpusError.badJSONLine(path: file, line: line, reason: "no string field '\(options.textField)'")
+        }
+        return Array(text.utf8)
     }
 
     /// Offset of the first byte that does not begin a valid UTF-8 sequence, if any.
