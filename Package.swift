@@ -72,7 +72,7 @@ let package = Package(
             name: "PolytopeGeometryTests",
             dependencies: ["PolytopeGeometry", "PolytopeBuiltins", "PolytopeImport", "PolytopeModel", "PolytopeIO", "PolytopeCodes"]),
         .testTarget(name: "PolytopeRobustnessTests", dependencies: ["PolytopeModel", "PolytopeImport", "PolytopeCodes", "PolytopeIO", "PolytopeBuiltins", "PolytopeTokenizers", "PolytopeProbe"]),
-        .testTarget(name: "PolytopeProbeTests", dependencies: ["PolytopeProbe", "PolytopeReport", "PolytopeImport", "PolytopeBuiltins", "PolytopeModel", "PolytopeCodes", "PolytopeIO", "PolytopeTokenizers"]),
+        .testTarget(name: "PolytopeProbeTests", dependencies: ["PolytopeProbe", "PolytopeReport", "PolytopeImport", "PolytopeBuiltins", "PolytopeModel", "PolytopeCodes", "PolytopeIO", "PolytopeTokenizers", "PolytopeClustering"]),
     ],
     swiftLanguageModes: [.v5]
 )
