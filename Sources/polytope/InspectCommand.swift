@@ -18,7 +18,8 @@ struct InspectCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let model = try modelOptions.load()
+        let registry = try modelOptions.registry()
+        let model = try Model.load(path: try modelOptions.modelPath, registry: registry)
         let spec = model.spec
         if json {
             let nodes: [[String: Any]] = spec.nodes.enumerated().map { i, n in
@@ -36,6 +37,7 @@ struct InspectCommand: ParsableCommand {
                 "tokenizer": spec.tokenizer?.kind.rawValue as Any, "metadata": spec.metadata,
                 "nodes": nodes, "hooks": model.hookNames,
                 "kinds": Dictionary(grouping: model.kinds, by: \.id).mapValues { $0[0].provider },
+                "available_kinds": Dictionary(uniqueKeysWithValues: registry.all.map { ($0.id, $0.provider) }),
             ]
             let data = try JSONSerialization.data(withJSONObject: obj, options: [.prettyPrinted, .sortedKeys])
             print(String(decoding: data, as: UTF8.self))
@@ -52,10 +54,15 @@ struct InspectCommand: ParsableCommand {
             let alias = n.aliases.isEmpty ? "" : " [\(n.aliases.joined(separator: ", "))]"
             print("  \(n.name)\(alias)  \(n.kind)@\(n.kindVersion)  width \(model.widths[i])  \(params)")
         }
-        print("\nkinds:")
+        print("\nkinds used:")
         var seen = Set<String>()
         for k in model.kinds where seen.insert(k.id).inserted {
             print("  \(k.id)  \(k.provider)  \(k.summary)")
+        }
+        let others = registry.all.filter { !seen.contains($0.id) }
+        if !others.isEmpty {
+            print("\nother kinds available:")
+            for k in others { print("  \(k.id)  \(k.provider)  \(k.summary)") }
         }
     }
 }
