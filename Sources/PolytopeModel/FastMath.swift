@@ -5,7 +5,9 @@ public enum FastMath {
     /// against Foundation's exp); inputs are clamped to that range.
     @inlinable @inline(__always)
     public static func exp(_ v: Float) -> Float {
-        let x = min(max(v, -87.0), 88.0)
+        // Argument order matters: max(-87, NaN) is -87, so a NaN input (scores that overflowed)
+        // gives a tiny value instead of trapping in Int32(n) below.
+        let x = min(88.0, max(-87.0, v))
         let n = (x * 1.44269504088896341).rounded(.toNearestOrEven)
         let r = x - n * 0.693359375 + n * 2.12194440e-4
         var p: Float = 1.9875691500e-4

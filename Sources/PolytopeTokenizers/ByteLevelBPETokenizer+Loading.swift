@@ -200,6 +200,15 @@ enum JSONVocabulary {
         if let reason = tokenIDTooLarge(vocab.values.max() ?? 0, entries: vocab.count) {
             throw TokenizerError.malformedFile(file: fileName, line: 0, reason: reason)
         }
+        // Two tokens with one id make ids ambiguous (and byte offsets wrong): refuse.
+        var tokenOfID: [Int: String] = [:]
+        tokenOfID.reserveCapacity(vocab.count)
+        for (token, id) in vocab {
+            if let other = tokenOfID.updateValue(token, forKey: id) {
+                let pair = [other, token].sorted().map(\.debugDescription).joined(separator: " and ")
+                throw TokenizerError.malformedFile(file: fileName, line: 0, reason: "tokens \(pair) both have id \(id)")
+            }
+        }
         return vocab
     }
 }

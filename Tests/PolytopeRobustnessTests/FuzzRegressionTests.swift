@@ -52,9 +52,23 @@ final class FuzzRegressionTests: XCTestCase {
         }
         guard let tokenizer else { return false }
         let sample = Array("It is a truth universally acknowledged <|endoftext|> [SEP] naïve café 東京".utf8)
-        let tokens = try? tokenizer.encode(sample, options: EncodeOptions(allowedSpecial: .all, invalidUTF8: .lossy))
-        _ = try? tokenizer.encode([UInt8](body.prefix(256)), options: EncodeOptions(allowedSpecial: .all, invalidUTF8: .lossy))
-        return tokens.map { !$0.isEmpty && $0.allSatisfy { $0.byteRange.upperBound <= sample.count } } ?? false
+        /// Byte ranges ordered, not overlapping, inside the input (as the fuzz target checks).
+        func wellFormed(_ tokens: [Token], _ count: Int) -> Bool {
+            var end = 0
+            for t in tokens {
+                guard t.byteRange.lowerBound >= end || t.byteRange.isEmpty, t.byteRange.upperBound <= count else { return false }
+                end = max(end, t.byteRange.upperBound)
+            }
+            return true
+        }
+        let lossy = EncodeOptions(allowedSpecial: .all, invalidUTF8: .lossy)
+        let own = [UInt8](body.prefix(256))
+        if let tokens = try? tokenizer.encode(own, options: lossy) {
+            XCTAssertTrue(wellFormed(tokens, own.count), "byte ranges of the file's own bytes are out of order: \(tokens)")
+        }
+        guard let tokens = try? tokenizer.encode(sample, options: lossy) else { return false }
+        XCTAssertTrue(wellFormed(tokens, sample.count), "byte ranges of the sample are out of order: \(tokens)")
+        return !tokens.isEmpty
     }
 
     @discardableResult
