@@ -71,6 +71,8 @@ enum InputFileCases {
                     [("big.tiktoken", Data("IQ== 0\nIg== 1000000000\n".utf8))]),
             tokCase("vocab.json id far beyond the file (memory bomb)", ["vocab.json", "id 4000000000000"],
                     [("vocab.json", Data(#"{"a": 0, "b": 4000000000000}"#.utf8)), ("merges.txt", goodMerges)]),
+            tokCase("vocab.json two tokens with one id", ["vocab.json", "\"H\" and \"He\" both have id 0"],
+                    [("vocab.json", Data(#"{"H": 0, "e": 1, "He": 0}"#.utf8)), ("merges.txt", goodMerges)]),
             tokCase("tokenizer.json added token id far beyond the vocabulary", ["tokenizer.json", "id 3000000000"],
                     [("tokenizer.json", Data(#"{"model": {"type": "BPE", "vocab": {"a": 0}, "merges": []}, "added_tokens": [{"id": 3000000000, "content": "<|x|>"}]}"#.utf8))]),
             tokCase(".tiktoken empty", ["empty.tiktoken", "empty"], [("empty.tiktoken", Data())]),
