@@ -28,7 +28,7 @@ struct PathsCommand: ParsableCommand {
         density and output step, and its spread over paths.
 
         Example:
-          polytope paths --model models/gpt2-relu.pb --layer 6 \\
+          polytope paths --model models/gpt2-relu.pb --layer 2 \\
               --from "The cat sat on the mat@2" --to "The dog ran in the park@2" --steps 129 --out out/paths
           polytope paths --layer 2 --random-pairs 100 --corpus corpora/austen --out out/pairs
         """)
