@@ -39,6 +39,7 @@ struct Polytope: ParsableCommand {
         let code = exitCode(for: error)
         if code == .success { exit(withError: error) }
         var text = message(for: error).split(whereSeparator: \.isNewline).joined(separator: " ")
+        guard !text.isEmpty else { Foundation.exit(code.rawValue) }  // `throw ExitCode(n)`: no message
         if code == .validationFailure {
             var command = "polytope"
             if let a = args.first, configuration.subcommands.contains(where: { $0._commandName == a }) { command += " " + a }
