@@ -37,6 +37,15 @@ public enum AtomicFile {
     public static func write(_ data: Data, to url: URL) throws {
         let path = url.path
         let dir = url.deletingLastPathComponent().path
+        // Refuse up front, with the numbers, when the file system cannot hold the new file
+        // (the old one stays until the rename, so both must fit).
+        var fs = statvfs()
+        if statvfs(dir, &fs) == 0 {
+            let free = UInt64(fs.f_bavail) &* UInt64(fs.f_frsize)
+            if UInt64(data.count) > free {
+                throw FileWriteError.writeFailed(path: path, reason: "needs \(data.count) bytes but only \(free) are free on its file system")
+            }
+        }
         let tmp = dir + "/.\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw FileWriteError.cannotCreate(path: path, reason: errnoString()) }
