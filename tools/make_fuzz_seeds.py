@@ -105,6 +105,11 @@ def main():
         subprocess.run([sys.argv[1], "import", os.path.join(ROOT, "Tests/Fixtures/runtime/gpt2-relu"), "-o", tiny],
                        check=True, stdout=subprocess.DEVNULL)
 
+    for name in ["gpt2-relu", "gpt2-relu-f16"]:
+        path = os.path.join(ROOT, "Tests/Fixtures/runtime", name, "model.safetensors")
+        if os.path.exists(path):
+            write("safetensors", name + ".safetensors", read("Tests/Fixtures/runtime", name, "model.safetensors"))
+
     gpt2 = "Tests/Fixtures/runtime/gpt2-relu"
     write("tokenizers", "vocab-merges", b"\x00" + read(gpt2, "vocab.json") + b"\x00" + read(gpt2, "merges.txt"))
     write("tokenizers", "tokenizer-json-bpe", b"\x01" + read(gpt2, "tokenizer.json"))

@@ -37,6 +37,23 @@ final class FuzzRegressionTests: XCTestCase {
         return (try? model.forward(ForwardContext(sequences: [(0..<length).map { Int32($0) }]), capture: [last])) != nil
     }
 
+    /// The tiny model with every tensor in `model.safetensors` beside it, as FuzzSafetensors loads it.
+    static let externalSpec: ModelSpec = {
+        var spec = Robust.tinySpec
+        for i in spec.tensors.indices { spec.tensors[i].storage = .external(path: "model.safetensors", key: spec.tensors[i].name) }
+        return spec
+    }()
+
+    @discardableResult
+    static func safetensors(_ bytes: Data, in dir: URL) throws -> Bool {
+        let path = dir.appendingPathComponent("model.safetensors").path
+        try bytes.write(to: URL(fileURLWithPath: path))
+        guard let file = try? SafetensorsFile(path: path) else { return false }
+        for entry in file.entries.values { XCTAssertTrue(entry.begin <= entry.end && entry.end <= bytes.count, "\(entry)") }
+        guard let model = try? Model(spec: externalSpec, baseDirectory: dir.path, registry: registry) else { return false }
+        return (try? model.forward(ForwardContext(sequences: [[0, 1, 2]]), capture: ["logits"])) != nil
+    }
+
     @discardableResult
     static func tokenizer(_ bytes: Data) -> Bool {
         guard let selector = bytes.first else { return false }
@@ -111,6 +128,7 @@ final class FuzzRegressionTests: XCTestCase {
             case "model": return (url.lastPathComponent, Self.model(bytes))
             case "tokenizers": return (url.lastPathComponent, Self.tokenizer(bytes))
             case "codes": return (url.lastPathComponent, try Self.codes(bytes, in: ws.dir))
+            case "safetensors": return (url.lastPathComponent, try Self.safetensors(bytes, in: ws.dir))
             default: return (url.lastPathComponent, try Self.corpus(bytes, in: ws.dir))
             }
         }
@@ -119,15 +137,15 @@ final class FuzzRegressionTests: XCTestCase {
     /// Crash inputs: reaching the end of each is the test (a trap would kill the runner).
     func testRegressionInputs() throws {
         var count = 0
-        for target in ["model", "tokenizers", "codes", "corpus"] { count += try run(target, kind: "regressions").count }
+        for target in ["model", "safetensors", "tokenizers", "codes", "corpus"] { count += try run(target, kind: "regressions").count }
         XCTAssertGreaterThan(count, 0)
     }
 
     /// Seeds are valid inputs: each one is accepted by its entry point (fixtures used as seeds
     /// for error paths, such as fortran.npy, are listed here).
     func testSeedsAreAccepted() throws {
-        let expectedRefusals: Set<String> = ["fortran.npy", "bool.npy", "uint8.npy", "v2.npy"]
-        for target in ["model", "tokenizers", "codes", "corpus"] {
+        let expectedRefusals: Set<String> = ["fortran.npy", "bool.npy", "uint8.npy", "v2.npy", "gpt2-relu-f16.safetensors"]
+        for target in ["model", "safetensors", "tokenizers", "codes", "corpus"] {
             let results = try run(target, kind: "corpus")
             XCTAssertFalse(results.isEmpty, "no seeds for \(target)")
             for (name, accepted) in results where !expectedRefusals.contains(name) {
