@@ -39,12 +39,8 @@ public enum AtomicFile {
         let dir = url.deletingLastPathComponent().path
         // Refuse up front, with the numbers, when the file system cannot hold the new file
         // (the old one stays until the rename, so both must fit).
-        var fs = statvfs()
-        if statvfs(dir, &fs) == 0 {
-            let free = UInt64(fs.f_bavail) &* UInt64(fs.f_frsize)
-            if UInt64(data.count) > free {
-                throw FileWriteError.writeFailed(path: path, reason: "needs \(data.count) bytes but only \(free) are free on its file system")
-            }
+        if let free = freeBytes(directory: dir), UInt64(data.count) > free {
+            throw FileWriteError.writeFailed(path: path, reason: "needs \(data.count) bytes but only \(free) are free on its file system")
         }
         let tmp = dir + "/.\(url.lastPathComponent).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
@@ -64,6 +60,14 @@ public enum AtomicFile {
         if rename(tmp, path) != 0 { throw FileWriteError.renameFailed(path: path, reason: errnoString()) }
         ok = true
         syncDirectory(dir)
+    }
+
+    /// Bytes an unprivileged writer may still use on the file system holding `directory`
+    /// (nil when it cannot be asked).
+    public static func freeBytes(directory: String) -> UInt64? {
+        var fs = statvfs()
+        guard statvfs(directory, &fs) == 0 else { return nil }
+        return UInt64(fs.f_bavail) &* UInt64(fs.f_frsize)
     }
 
     /// Writes every byte of `data` to `fd`, retrying short writes and `EINTR`.

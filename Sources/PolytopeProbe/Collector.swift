@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import PolytopeCodes
+import PolytopeIO
 import PolytopeModel
 import PolytopeTokenizers
 
@@ -94,17 +95,20 @@ public final class Collector {
         }
 
         // Counting pass: windows and eligible tokens (for random sampling and the progress bar).
-        var totalWindows = 0, totalEligible = 0, totalTokens = 0, windowTokens = 0
+        var totalWindows = 0, totalEligible = 0, totalTokens = 0, windowTokens = 0, expectedRows = 0
         try corpus.forEachDocument { doc in
             let n = try tokenizer.encode(doc.bytes, options: encodeOptions).count
             totalTokens += n
-            for (w, _) in planner.spans(tokenCount: n) where config.maxWindows.map({ totalWindows < $0 }) ?? true {
+            for (w, new) in planner.spans(tokenCount: n) where config.maxWindows.map({ totalWindows < $0 }) ?? true {
                 totalWindows += 1
                 windowTokens += w.count
+                expectedRows += planner.recordedCount(eligible: planner.eligible(window: w, new: new).count)
             }
             totalEligible += planner.eligibleCount(tokenCount: n)
         }
         guard totalTokens > 0 else { throw ProbeError.emptyCorpus(corpus.paths.joined(separator: ", ")) }
+        if case .random(let size, _, _) = config.sampling { expectedRows = min(expectedRows, size) }
+        try checkDisk(rows: expectedRows - (state?.rowsDone ?? 0), bits: bits)
         var chosen: Set<Int>?
         if case .random(let size, _, let seed) = config.sampling {
             chosen = SampleSelection.floyd(size: size, total: totalEligible, seed: seed)
@@ -196,6 +200,20 @@ public final class Collector {
         progress.finish()
         return CollectionResult(rows: st.rowsDone, tokensSeen: st.tokensSeen, documents: documents, windows: windowIndex,
                                 seconds: st.secondsCollecting, resumedFromRows: resumedRows, bits: bits)
+    }
+
+    /// Refuses, with the numbers, a run whose outputs cannot fit the free space: per recorded
+    /// token a padded code row per layer, a token record, and with baselines float32 activations.
+    func checkDisk(rows: Int, bits: [Int: Int]) throws {
+        guard rows > 0, let free = AtomicFile.freeBytes(directory: dir.path) else { return }
+        var perRow = TokenRecord.size
+        for layer in config.layers {
+            let b = bits[layer] ?? 0
+            perRow += CodeMatrix.wordsPerRow(bits: b) * 8 * 2          // .plcodes and, at the end, .npy (upper bound)
+            if config.keepActivations { perRow += b * 4 }
+        }
+        let needed = UInt64(rows) * UInt64(perRow)
+        if needed > free { throw ProbeError.insufficientDisk(dir: dir.path, needed: needed, free: free) }
     }
 
     struct LayerBatch {

@@ -5,6 +5,7 @@ public enum ProbeError: Error, CustomStringConvertible, Equatable {
     case corruptState(String)
     case emptyCorpus(String)
     case tooFewTokens(recorded: Int, k: Int)
+    case insufficientDisk(dir: String, needed: UInt64, free: UInt64)
 
     public var description: String {
         switch self {
@@ -14,6 +15,8 @@ public enum ProbeError: Error, CustomStringConvertible, Equatable {
         case .corruptState(let s): return "probe state is inconsistent: \(s); pass --restart to start over"
         case .emptyCorpus(let s): return "the corpus gave no tokens to record: \(s)"
         case .tooFewTokens(let n, let k): return "only \(n) tokens were recorded, fewer than k = \(k) clusters; lower --k or record more tokens"
+        case .insufficientDisk(let d, let needed, let free):
+            return "the probe needs about \(needed) bytes in \(d) but only \(free) are free; free space, record fewer tokens (--tokens, --max-windows) or choose another --out"
         }
     }
 }

@@ -64,10 +64,12 @@ final class TinyDiskTests: XCTestCase {
         }
     }
 
-    /// A probe appends its code files batch by batch: the disk fills part way (ENOSPC).
-    func testProbeRunningOutOfSpaceStopsWithOneLine() throws {
+    /// A probe estimates its outputs from the corpus before it starts and refuses, with the
+    /// numbers, a disk that cannot hold them. (A disk that fills part way anyway, ENOSPC
+    /// mid-append, is covered with a file-size limit in NothingLostTests.)
+    func testProbeThatCannotFitIsRefusedWithTheSizes() throws {
         try withTinyDisk("32k") { disk in
-            try check("probe on a 32 KiB disk", ["out/"], disk: disk) { inputs, disk in
+            try check("probe on a 32 KiB disk", ["needs about", "bytes in", "free"], disk: disk) { inputs, disk in
                 let text = String(repeating: "It is a truth universally acknowledged, that a single man in possession. ", count: 300)
                 return Invocation(["probe", "--model", try inputs.model("tiny.pb", Robust.tinySpec), "--corpus", try inputs.write("c/a.txt", text),
                                    "--out", disk.path("out"), "--quiet", "--k", "2", "--tokens", "all"], mayCreate: ["out/"])
