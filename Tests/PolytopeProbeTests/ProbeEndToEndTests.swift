@@ -104,15 +104,21 @@ final class ProbeEndToEndTests: XCTestCase {
         let (status, err) = try ProbeFixtures.run(args(a))
         XCTAssertEqual(status, 0, err)
 
-        var rng = SystemRandomNumberGenerator()
+        // Each attempt is killed at a random moment after the run has committed more windows
+        // than the last one had: always mid-collection, never at the same place twice.
         var interrupted = 0
-        for _ in 0..<4 {
-            try ProbeFixtures.run(args(b), killAfter: Double.random(in: 0.1...0.8, using: &rng))
-            if let s = try ProbeState.read(dir: b), !s.collectionComplete, s.windowsDone > 0 { interrupted += 1 }
+        for _ in 0..<5 {
+            let before = (try? ProbeState.read(dir: b))??.windowsDone ?? 0
+            if (try? ProbeState.read(dir: b))??.collectionComplete == true { break }
+            let killed = try ProbeFixtures.runAndKill(args(b), when: {
+                guard let s = (try? ProbeState.read(dir: b)) ?? nil else { return false }
+                return s.windowsDone > before || s.collectionComplete
+            }, jitter: 0.05)
+            if killed, let s = try ProbeState.read(dir: b), !s.collectionComplete { interrupted += 1 }
         }
         let (status2, err2) = try ProbeFixtures.run(args(b))
         XCTAssertEqual(status2, 0, err2)
-        XCTAssertGreaterThan(interrupted, 0, "no kill landed in the middle of collection; the test proved nothing")
+        XCTAssertGreaterThanOrEqual(interrupted, 2, "kills did not land in the middle of collection; the test proved too little")
         for f in ["codes-layer0.plcodes", "codes-layer1.plcodes", "tokens.bin"] {
             let x = try Data(contentsOf: a.appendingPathComponent(f)), y = try Data(contentsOf: b.appendingPathComponent(f))
             XCTAssertTrue(x == y, "\(f) differs after kill and resume (\(x.count) vs \(y.count) bytes)")

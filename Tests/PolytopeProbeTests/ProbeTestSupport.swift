@@ -58,6 +58,29 @@ enum ProbeFixtures {
         throw CocoaError(.fileNoSuchFile)
     }
 
+    /// Runs `polytope` and kills it with SIGKILL as soon as `when` holds (polled every 5 ms),
+    /// plus a random extra delay of up to `jitter` seconds; returns whether it was killed.
+    static func runAndKill(_ args: [String], when: () -> Bool, jitter: Double, timeout: Double = 120) throws -> Bool {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: try polytopeBinary())
+        p.arguments = args
+        p.standardError = FileHandle.nullDevice
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        let deadline = Date().addingTimeInterval(timeout)
+        var killed = false
+        while p.isRunning, Date() < deadline {
+            if when() {
+                Thread.sleep(forTimeInterval: Double.random(in: 0...jitter))
+                if p.isRunning { kill(p.processIdentifier, SIGKILL); killed = true }
+                break
+            }
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+        p.waitUntilExit()
+        return killed
+    }
+
     /// Runs `polytope` with arguments; returns (exit status, stderr).
     @discardableResult
     static func run(_ args: [String], killAfter: Double? = nil) throws -> (Int32, String) {
