@@ -63,7 +63,9 @@ let package = Package(
             ]),
         .target(name: "LeakyReLUPlugin", dependencies: ["CPolytopePlugin"], path: "Plugins/LeakyReLU"),
 
-        .testTarget(name: "PolytopeModelTests", dependencies: ["PolytopeModel", "PolytopeBuiltins", "PolytopeImport", "PolytopeIO", "KindActivations"]),
+        // Helpers shared by the test targets (locating build products).
+        .target(name: "PolytopeTestSupport", path: "Tests/PolytopeTestSupport"),
+        .testTarget(name: "PolytopeModelTests", dependencies: ["PolytopeTestSupport", "PolytopeModel", "PolytopeBuiltins", "PolytopeImport", "PolytopeIO", "KindActivations"]),
         .testTarget(name: "PolytopeTokenizersTests", dependencies: ["PolytopeTokenizers"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "PolytopeCodesTests", dependencies: ["PolytopeCodes", "PolytopeClustering", "PolytopeIO", "CKernels"],
@@ -71,8 +73,8 @@ let package = Package(
         .testTarget(
             name: "PolytopeGeometryTests",
             dependencies: ["PolytopeGeometry", "PolytopeBuiltins", "PolytopeImport", "PolytopeModel", "PolytopeIO", "PolytopeCodes"]),
-        .testTarget(name: "PolytopeRobustnessTests", dependencies: ["PolytopeModel", "PolytopeImport", "PolytopeCodes", "PolytopeIO", "PolytopeBuiltins", "PolytopeTokenizers", "PolytopeProbe"]),
-        .testTarget(name: "PolytopeProbeTests", dependencies: ["PolytopeProbe", "PolytopeReport", "PolytopeImport", "PolytopeBuiltins", "PolytopeModel", "PolytopeCodes", "PolytopeIO", "PolytopeTokenizers", "PolytopeClustering"]),
+        .testTarget(name: "PolytopeRobustnessTests", dependencies: ["PolytopeTestSupport", "PolytopeModel", "PolytopeImport", "PolytopeCodes", "PolytopeIO", "PolytopeBuiltins", "PolytopeTokenizers", "PolytopeProbe"]),
+        .testTarget(name: "PolytopeProbeTests", dependencies: ["PolytopeTestSupport", "PolytopeProbe", "PolytopeReport", "PolytopeImport", "PolytopeBuiltins", "PolytopeModel", "PolytopeCodes", "PolytopeIO", "PolytopeTokenizers", "PolytopeClustering"]),
     ],
     swiftLanguageModes: [.v5]
 )

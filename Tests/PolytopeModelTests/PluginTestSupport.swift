@@ -1,5 +1,6 @@
 import Foundation
 import PolytopeModel
+import PolytopeTestSupport
 import XCTest
 
 /// Test plugins: the example plugin built by `swift build`, and small libraries compiled from
@@ -12,21 +13,8 @@ enum PluginFixtures {
 
     /// The example plugin, built by SwiftPM into the same build folder as the test bundle.
     static func examplePlugin() throws -> String {
-        var starts = [Bundle.main.bundlePath]
-        if let exe = CommandLine.arguments.first {
-            starts.append((URL(fileURLWithPath: exe).standardizedFileURL.path as NSString).deletingLastPathComponent)
-        }
-        for start in starts {
-            var dir = URL(fileURLWithPath: start).standardizedFileURL
-            while true {
-                let candidate = dir.appendingPathComponent(libraryName).path
-                if FileManager.default.fileExists(atPath: candidate) { return candidate }
-                let up = dir.deletingLastPathComponent()
-                if up.path == dir.path { break }
-                dir = up
-            }
-        }
-        let message = "\(libraryName) not found above \(starts): run `swift build` (same --scratch-path) before `swift test`"
+        if let path = BuildProducts.find(libraryName) { return path }
+        let message = BuildProducts.missing(libraryName)
         XCTFail(message)
         throw Missing(description: message)
     }

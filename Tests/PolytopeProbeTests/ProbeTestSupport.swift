@@ -2,6 +2,7 @@ import Foundation
 import PolytopeBuiltins
 import PolytopeImport
 import PolytopeModel
+import PolytopeTestSupport
 import XCTest
 
 /// A small model (the tiny GPT-2 ReLU fixture, imported) and a small corpus for probe tests.
@@ -40,21 +41,8 @@ enum ProbeFixtures {
 
     /// The `polytope` executable built beside the test bundle.
     static func polytopeBinary() throws -> String {
-        var starts = [Bundle.main.bundlePath]
-        if let exe = CommandLine.arguments.first { starts.append((exe as NSString).deletingLastPathComponent) }
-        for start in starts {
-            var dir = URL(fileURLWithPath: start).standardizedFileURL
-            while true {
-                let candidate = dir.appendingPathComponent("polytope").path
-                var isDir: ObjCBool = false
-                if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDir), !isDir.boolValue,
-                   FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-                let up = dir.deletingLastPathComponent()
-                if up.path == dir.path { break }
-                dir = up
-            }
-        }
-        XCTFail("the polytope executable was not found beside the test bundle: run `swift build` before `swift test`")
+        if let path = BuildProducts.find("polytope", executable: true) { return path }
+        XCTFail(BuildProducts.missing("polytope"))
         throw CocoaError(.fileNoSuchFile)
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import PolytopeImport
 import PolytopeModel
+import PolytopeTestSupport
 import XCTest
 
 /// One broken input: how to make it, the command that must refuse it, and what the one-line
@@ -118,21 +119,8 @@ enum Robust {
 
     /// The `polytope` executable built beside the test bundle.
     static func polytopeBinary() throws -> String {
-        var starts = [Bundle.main.bundlePath]
-        if let exe = CommandLine.arguments.first { starts.append((exe as NSString).deletingLastPathComponent) }
-        for start in starts {
-            var dir = URL(fileURLWithPath: start).standardizedFileURL
-            while true {
-                let candidate = dir.appendingPathComponent("polytope").path
-                var isDir: ObjCBool = false
-                if FileManager.default.fileExists(atPath: candidate, isDirectory: &isDir), !isDir.boolValue,
-                   FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-                let up = dir.deletingLastPathComponent()
-                if up.path == dir.path { break }
-                dir = up
-            }
-        }
-        throw XCTSkip("the polytope executable was not found beside the test bundle: run `swift build` before `swift test`")
+        if let path = BuildProducts.find("polytope", executable: true) { return path }
+        throw XCTSkip(BuildProducts.missing("polytope"))
     }
 
     /// `cc` on PATH, or nil.
