@@ -99,12 +99,14 @@ public final class Collector {
         try corpus.forEachDocument { doc in
             let n = try tokenizer.encode(doc.bytes, options: encodeOptions).count
             totalTokens += n
-            for (w, new) in planner.spans(tokenCount: n) where config.maxWindows.map({ totalWindows < $0 }) ?? true {
+            for (w, new) in planner.spans(tokenCount: n) {
+                let eligible = planner.eligible(window: w, new: new).count
+                totalEligible += eligible
+                guard config.maxWindows.map({ totalWindows < $0 }) ?? true else { continue }
                 totalWindows += 1
                 windowTokens += w.count
-                expectedRows += planner.recordedCount(eligible: planner.eligible(window: w, new: new).count)
+                expectedRows += planner.recordedCount(eligible: eligible)
             }
-            totalEligible += planner.eligibleCount(tokenCount: n)
         }
         guard totalTokens > 0 else { throw ProbeError.emptyCorpus(corpus.paths.joined(separator: ", ")) }
         if case .random(let size, _, _) = config.sampling { expectedRows = min(expectedRows, size) }

@@ -55,6 +55,7 @@ public enum ProbeAnalysis {
             let result = try KMedoids.cluster(codes, k: options.k, options: options.kmedoids)
             let seconds = Date().timeIntervalSince(t0)
             clusterings.append((layer, codes, result, seconds))
+            try codes.writeNPY(to: dir.appendingPathComponent("codes-layer\(layer).npy"))
             // Every recorded token's cluster, in row order (int32), beside its codes.
             try NPYArray(int32: result.labels.map { Int32($0) }, shape: [result.labels.count])
                 .write(to: dir.appendingPathComponent("labels-layer\(layer).npy"))

@@ -96,11 +96,6 @@ public struct WindowPlanner: Sendable {
         return out
     }
 
-    /// Number of eligible tokens of a document (the counting pass of random sampling).
-    func eligibleCount(tokenCount n: Int) -> Int {
-        spans(tokenCount: n).reduce(0) { $0 + eligible(window: $1.0, new: $1.1).count }
-    }
-
     /// Tokens a window with `eligible` eligible positions records (random sampling: all of
     /// them at most; the sample size caps the total).
     func recordedCount(eligible: Int) -> Int {

@@ -178,10 +178,6 @@ struct ProbeCommand: ParsableCommand {
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys]
         try AtomicFile.write(try enc.encode(data), to: dir.appendingPathComponent("clusters.json"))
-        for l in chosenLayers {
-            let codes = try CodeFile.read(from: dir.appendingPathComponent("codes-layer\(l).plcodes")).codes
-            try codes.writeNPY(to: dir.appendingPathComponent("codes-layer\(l).npy"))
-        }
         try HTMLReport.write(data, to: dir.appendingPathComponent("report.html"))
         let summary = ProbeSummary(
             model: model.spec.name, modelPath: modelPath, architecture: model.spec.architecture, layers: chosenLayers,
