@@ -7,6 +7,7 @@ import PackageDescription
 /// `Sources/PolytopeBuiltins/BuiltinKinds.swift`.
 let builtinKinds = [
     "Embedding", "LayerNorm", "Attention", "Linear", "Activations", "ResidualAdd", "Unembed",
+    "RMSNorm", "RotaryAttention", "Multiply",
 ]
 
 let kindTargets: [Target] = builtinKinds.map { name in

@@ -4,7 +4,7 @@ import PolytopeModel
 /// An elementwise activation; every kind here has one knot at 0, so a unit's polytope bit is
 /// pre-activation > 0 (for GELU and SoLU that is the knot of their ReLU linearisation).
 final class ElementwiseActivation: ActivationLayer, @unchecked Sendable {
-    enum Function: Sendable { case relu, gelu, geluTanh }
+    enum Function: Sendable { case relu, gelu, geluTanh, silu }
 
     let outputWidth: Int
     let knots: [Float] = [0]
@@ -26,6 +26,7 @@ final class ElementwiseActivation: ActivationLayer, @unchecked Sendable {
                 case .relu: for i in r { base[i] = ActivationFunctions.relu(base[i]) }
                 case .gelu: for i in r { base[i] = ActivationFunctions.gelu(base[i]) }
                 case .geluTanh: for i in r { base[i] = ActivationFunctions.geluTanh(base[i]) }
+                case .silu: for i in r { base[i] = ActivationFunctions.silu(base[i]) }
                 }
             }
         }
@@ -93,6 +94,9 @@ public enum ActivationFunctions {
         q = x2 * q - 1.42647390514189e-02
         return xc * p / q
     }
+    /// SiLU / swish: x·σ(x) = x / (1 + e^-x) (Elfwing et al. 2018; Ramachandran et al. 2017),
+    /// the gate activation of SwiGLU MLPs. Uses `FastMath.exp` (relative error < 2e-7).
+    @inline(__always) public static func silu(_ x: Float) -> Float { x / (1 + FastMath.exp(-x)) }
     /// GELU's tanh approximation, GPT-2's `gelu_new`.
     @inline(__always) public static func geluTanh(_ x: Float) -> Float {
         0.5 * x * (1 + tanh(0.79788456080286536 * (x + 0.044715 * x * x * x)))
@@ -109,6 +113,7 @@ public enum ActivationKinds {
 
     public static let relu = elementwise("relu", "max(x, 0); knot 0", .relu)
     public static let gelu = elementwise("gelu", "x·Φ(x) with erf; linearised knot 0", .gelu)
+    public static let silu = elementwise("silu", "x·σ(x) (SiLU / swish, SwiGLU gate); linearised knot 0", .silu)
     public static let geluTanh = elementwise("gelu_new", "GELU tanh approximation (GPT-2 gelu_new); linearised knot 0", .geluTanh)
 
     /// `solu`: params `ln_weight`, optional `ln_bias` [d]; attr `eps` (default 1e-5).
@@ -120,5 +125,5 @@ public enum ActivationKinds {
         return SoLULayer(width: d, lnWeight: w.values, lnBias: b?.values, eps: Float(try ctx.float("eps", default: 1e-5)))
     }
 
-    public static let all = [relu, gelu, geluTanh, solu]
+    public static let all = [relu, gelu, geluTanh, silu, solu]
 }

@@ -3,7 +3,10 @@ import KindAttention
 import KindEmbedding
 import KindLayerNorm
 import KindLinear
+import KindMultiply
+import KindRMSNorm
 import KindResidualAdd
+import KindRotaryAttention
 import KindUnembed
 import PolytopeModel
 
@@ -13,6 +16,7 @@ public enum BuiltinKinds {
     public static let all: [LayerKind] =
         EmbeddingKinds.all + LayerNormKinds.all + AttentionKinds.all + LinearKinds.all
         + ActivationKinds.all + ResidualAddKinds.all + UnembedKinds.all
+        + RMSNormKinds.all + RotaryAttentionKinds.all + MultiplyKinds.all
 }
 
 extension LayerRegistry {

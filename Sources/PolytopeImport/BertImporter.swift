@@ -19,7 +19,7 @@ enum BertImporter {
         }
         let posType = try ck.string("position_embedding_type", default: "absolute")
         guard posType == "absolute" else { throw ImportError.unsupported("position_embedding_type '\(posType)' (only absolute)") }
-        let prefix = ck.weights.entries["bert.embeddings.word_embeddings.weight"] != nil ? "bert." : ""
+        let prefix = ck.weights.contains("bert.embeddings.word_embeddings.weight") ? "bert." : ""
         func k(_ s: String) -> String { prefix + s }
         /// LayerNorm parameters are `weight`/`bias`, or `gamma`/`beta` in older checkpoints.
         func ln(_ base: String) throws -> [String: String] {
@@ -35,7 +35,7 @@ enum BertImporter {
         spec.nodes.append(NodeSpec(name: "hook_pos_embed", kind: "pos_embedding",
                                    params: ["weight": try tensors.add(k("embeddings.position_embeddings.weight"))]))
         var embedInputs = ["hook_embed", "hook_pos_embed"]
-        if ck.weights.entries[k("embeddings.token_type_embeddings.weight")] != nil {
+        if ck.weights.contains(k("embeddings.token_type_embeddings.weight")) {
             spec.nodes.append(NodeSpec(name: "hook_token_type_embed", kind: "token_type_embedding",
                                        params: ["weight": try tensors.add(k("embeddings.token_type_embeddings.weight"))]))
             embedInputs.append("hook_token_type_embed")

@@ -21,7 +21,7 @@ enum GPT2Importer {
         }
         if let s = ck.config["scale_attn_weights"] as? Bool, !s { throw ImportError.unsupported("scale_attn_weights = false") }
         // Checkpoints of GPT2LMHeadModel prefix with "transformer."; GPT2Model does not.
-        let prefix = ck.weights.entries["transformer.wte.weight"] != nil ? "transformer." : ""
+        let prefix = ck.weights.contains("transformer.wte.weight") ? "transformer." : ""
         func k(_ s: String) -> String { prefix + s }
 
         var spec = ModelSpec()
@@ -69,7 +69,7 @@ enum GPT2Importer {
                                    params: ["weight": try tensors.add(k("ln_f.weight")), "bias": try tensors.add(k("ln_f.bias"))],
                                    attrs: ["eps": .float(eps)]))
         // lm_head is usually tied to wte and then absent from the file.
-        let unembed = ck.weights.entries["lm_head.weight"] != nil ? try tensors.add("lm_head.weight") : wte
+        let unembed = ck.weights.contains("lm_head.weight") ? try tensors.add("lm_head.weight") : wte
         spec.nodes.append(NodeSpec(name: "logits", kind: "unembed", inputs: ["ln_final.hook_normalized"],
                                    params: ["weight": unembed], attrs: ["layout": .string("out_in")]))
         return spec

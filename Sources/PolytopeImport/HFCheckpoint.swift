@@ -1,12 +1,14 @@
 import Foundation
 import PolytopeModel
 
-/// A Hugging Face checkpoint directory: `config.json`, `model.safetensors`, tokenizer files.
+/// A Hugging Face checkpoint directory: `config.json`, `model.safetensors` (or its shards),
+/// tokenizer files.
 struct HFCheckpoint {
     let directory: String
     let config: [String: Any]
-    let weights: SafetensorsFile
-    let weightsPath: String
+    let configData: Data
+    let weights: CheckpointWeights
+    var weightsPath: String { weights.description }
 
     init(directory: String) throws {
         self.directory = directory
@@ -16,12 +18,23 @@ struct HFCheckpoint {
             throw ImportError.badConfig(path: configPath, reason: "not a JSON object")
         }
         config = obj
-        weightsPath = (directory as NSString).appendingPathComponent("model.safetensors")
-        guard FileManager.default.fileExists(atPath: weightsPath) else {
-            throw ImportError.missingFile(weightsPath + " (only safetensors checkpoints are supported; convert pytorch_model.bin with safetensors first)")
-        }
-        do { weights = try SafetensorsFile(path: weightsPath) } catch {
-            throw ImportError.badConfig(path: weightsPath, reason: "\(error)")
+        configData = data
+        weights = try CheckpointWeights(directory: directory)
+    }
+
+    /// `config.json` decoded as a family's typed config; a missing or mistyped setting is one
+    /// error naming it.
+    func decode<T: Decodable>(_ type: T.Type) throws -> T {
+        do { return try JSONDecoder().decode(T.self, from: configData) } catch let e as DecodingError {
+            let reason: String
+            switch e {
+            case .keyNotFound(let k, let c): reason = "missing setting \((c.codingPath + [k]).map(\.stringValue).joined(separator: "."))"
+            case .typeMismatch(_, let c), .valueNotFound(_, let c):
+                reason = "setting \(c.codingPath.map(\.stringValue).joined(separator: ".")) has the wrong type (\(c.debugDescription))"
+            case .dataCorrupted(let c): reason = "\(c.debugDescription)"
+            @unknown default: reason = "\(e)"
+            }
+            throw ImportError.badConfig(path: configPath, reason: reason)
         }
     }
 
@@ -48,7 +61,7 @@ struct HFCheckpoint {
 
     /// The first of the candidate keys present in the weights (checkpoints differ in prefixes).
     func key(_ candidates: [String]) throws -> String {
-        for c in candidates where weights.entries[c] != nil { return c }
+        for c in candidates where weights.contains(c) { return c }
         throw ImportError.missingWeight(key: candidates[0], file: weightsPath)
     }
 }

@@ -20,7 +20,7 @@ public enum HFImporter {
         let ck = try HFCheckpoint(directory: directory)
         let type = try ck.string("model_type")
         var tensors = TensorCollector(checkpoint: ck, external: options.externalWeights,
-                                      externalPath: relativePath(of: ck.weightsPath, from: options.outputPath))
+                                      externalPaths: ck.weights.files.map { relativePath(of: $0.path, from: options.outputPath) })
         var spec: ModelSpec
         switch type {
         case "gpt2":
@@ -29,8 +29,17 @@ public enum HFImporter {
         case "bert":
             spec = try BertImporter.build(ck, tensors: &tensors)
             spec.tokenizer = try TokenizerImport.wordPiece(ck)
+        case "llama", "qwen2":
+            spec = try LlamaImporter.build(ck, tensors: &tensors)
+            spec.tokenizer = try TokenizerImport.bpe(ck)
+        case "gpt_neox":
+            spec = try GPTNeoXImporter.build(ck, tensors: &tensors)
+            spec.tokenizer = try TokenizerImport.bpe(ck)
+        case "opt":
+            spec = try OPTImporter.build(ck, tensors: &tensors)
+            spec.tokenizer = try TokenizerImport.bpe(ck)
         default:
-            throw ImportError.unsupported("model_type '\(type)' (supported: gpt2, bert)")
+            throw ImportError.unsupported("model_type '\(type)' (supported: gpt2, bert, llama, qwen2, gpt_neox, opt)")
         }
         spec.tensors = tensors.tensors
         spec.name = (ck.config["_name_or_path"] as? String).flatMap { $0.isEmpty ? nil : $0 }

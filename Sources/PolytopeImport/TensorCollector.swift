@@ -6,22 +6,22 @@ import PolytopeModel
 struct TensorCollector {
     let checkpoint: HFCheckpoint
     let external: Bool
-    /// How the model file will refer to the safetensors file (relative to the model file when possible).
-    let externalPath: String
+    /// How the model file will refer to each safetensors file (relative to the model file when possible).
+    let externalPaths: [String]
     private(set) var tensors: [TensorSpec] = []
     private var seen: Set<String> = []
 
-    init(checkpoint: HFCheckpoint, external: Bool, externalPath: String) {
+    init(checkpoint: HFCheckpoint, external: Bool, externalPaths: [String]) {
         self.checkpoint = checkpoint
         self.external = external
-        self.externalPath = externalPath
+        self.externalPaths = externalPaths
     }
 
     /// Adds the checkpoint tensor `key` (once) and returns its name in the model file.
     @discardableResult
     mutating func add(_ key: String) throws -> String {
         if seen.contains(key) { return key }
-        guard let e = checkpoint.weights.entries[key] else { throw ImportError.missingWeight(key: key, file: checkpoint.weightsPath) }
+        guard let (file, e) = checkpoint.weights.entries[key] else { throw ImportError.missingWeight(key: key, file: checkpoint.weightsPath) }
         let dtype: DType
         switch e.dtype {
         case "F32": dtype = .f32
@@ -30,8 +30,8 @@ struct TensorCollector {
         default: throw ImportError.badWeight(key: key, reason: "dtype \(e.dtype) is not supported (f32, f16, bf16)")
         }
         let storage: TensorStorage = external
-            ? .external(path: externalPath, key: key)
-            : .inline(Data(checkpoint.weights.bytes(e)))
+            ? .external(path: externalPaths[file], key: key)
+            : .inline(Data(checkpoint.weights.files[file].bytes(e)))
         tensors.append(TensorSpec(name: key, dtype: dtype, shape: e.shape, storage: storage))
         seen.insert(key)
         return key

@@ -9,6 +9,7 @@ final class BadInputTests: XCTestCase {
     static var allCases: [BadInput] {
         ModelFileCases.all + InputFileCases.plugins + InputFileCases.tokenizers + InputFileCases.corpora
             + InputFileCases.codes + CommandCases.arguments + CommandCases.fullDisk + CommandCases.budgets
+            + FamilyImportCases.all
     }
 
     func runAll(_ cases: [BadInput]) throws {
@@ -36,4 +37,5 @@ final class BadInputTests: XCTestCase {
     func testCommandLines() throws { try runAll(CommandCases.arguments) }
     func testFullDiskLeavesPreviousOutputs() throws { try runAll(CommandCases.fullDisk) }
     func testBudgets() throws { try runAll(CommandCases.budgets) }
+    func testFamilyImports() throws { try runAll(FamilyImportCases.all) }
 }

@@ -50,8 +50,8 @@ enum CommandCases {
                 try FileManager.default.createDirectory(atPath: ws.path("ckpt"), withIntermediateDirectories: true)
                 return Invocation(["import", ws.path("ckpt"), "-o", ws.path("m.pb")])
             },
-            BadInput(name: "import: unsupported model_type", expect: ["llama"]) { ws in
-                try ws.write("ckpt/config.json", #"{"model_type": "llama"}"#)
+            BadInput(name: "import: unsupported model_type", expect: ["mamba"]) { ws in
+                try ws.write("ckpt/config.json", #"{"model_type": "mamba"}"#)
                 try ws.write("ckpt/model.safetensors", try Data(contentsOf: Robust.checkpoint.appendingPathComponent("model.safetensors")))
                 return Invocation(["import", ws.path("ckpt"), "-o", ws.path("m.pb")])
             },
