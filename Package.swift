@@ -14,6 +14,10 @@ let kindTargets: [Target] = builtinKinds.map { name in
     .target(name: "Kind\(name)", dependencies: ["PolytopeModel"], path: "Plugins/\(name)")
 }
 
+/// Example runtime plugins (ABI version 2), one folder each under `Plugins/Example<Name>/`, each
+/// built by `swift build` into `libPolytope<Name>.so` against the C ABI only (docs/plugins.md).
+let examplePlugins = ["SquaredReLU", "HardTanh", "RMSNorm", "SwiGLU", "JumpReLU"]
+
 let package = Package(
     name: "PolytopeLens",
     products: [
@@ -21,6 +25,7 @@ let package = Package(
         .library(name: "PolytopeLens", targets: ["PolytopeProbe", "PolytopeReport"]),
         // An example runtime plugin, built as a shared library against the C ABI only.
         .library(name: "PolytopeLeakyReLU", type: .dynamic, targets: ["LeakyReLUPlugin"]),
+    ] + examplePlugins.map { .library(name: "Polytope\($0)", type: .dynamic, targets: ["Example\($0)"]) } + [
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -63,6 +68,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .target(name: "LeakyReLUPlugin", dependencies: ["CPolytopePlugin"], path: "Plugins/LeakyReLU"),
+    ] + examplePlugins.map { .target(name: "Example\($0)", dependencies: ["CPolytopePlugin"], path: "Plugins/Example\($0)") } + [
 
         // Helpers shared by the test targets (locating build products).
         .target(name: "PolytopeTestSupport", path: "Tests/PolytopeTestSupport"),

@@ -23,7 +23,7 @@ extension LayerRegistry {
     /// A registry holding every built-in kind.
     public static func builtins() -> LayerRegistry {
         let r = LayerRegistry()
-        for k in BuiltinKinds.all { try! r.register(k) }
+        for k in BuiltinKinds.all { try! r.register(BuiltinSchemas.describe(k)) }
         return r
     }
 }

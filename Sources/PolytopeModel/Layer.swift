@@ -51,4 +51,12 @@ public protocol Layer: AnyObject, Sendable {
 public protocol ActivationLayer: Layer {
     /// Ascending pre-activation values where linear pieces meet.
     var knots: [Float] { get }
+    /// When each unit has its own knots (JumpReLU thresholds): `outputWidth * knots.count`
+    /// values, unit-major, each unit's ascending; `knots` then holds unit 0's. Nil when every
+    /// unit shares `knots` (the default).
+    var unitKnots: [Float]? { get }
+}
+
+extension ActivationLayer {
+    public var unitKnots: [Float]? { nil }
 }

@@ -7,19 +7,30 @@ public struct LayerKind: Sendable {
     public let summary: String
     /// Activation kinds: ascending knots (polytope region boundaries of each unit). Nil otherwise.
     public let knots: [Float]?
+    /// What the kind takes (inputs, parameters, attributes), for validation and `inspect`.
+    /// Nil when the kind does not declare one (it validates its nodes itself in `build`);
+    /// a kind added without a schema compiles and works, `inspect` says "not declared".
+    public let schema: KindSchema?
     public let build: @Sendable (LayerBuildContext) throws -> Layer
 
     public init(name: String, version: UInt32 = 1, provider: String = "built-in", summary: String,
-                knots: [Float]? = nil, build: @escaping @Sendable (LayerBuildContext) throws -> Layer) {
+                knots: [Float]? = nil, schema: KindSchema? = nil,
+                build: @escaping @Sendable (LayerBuildContext) throws -> Layer) {
         self.name = name
         self.version = version
         self.provider = provider
         self.summary = summary
         self.knots = knots
+        self.schema = schema
         self.build = build
     }
 
     public var id: String { "\(name)@\(version)" }
+
+    /// The same kind with `schema` as its description.
+    public func with(schema: KindSchema?) -> LayerKind {
+        LayerKind(name: name, version: version, provider: provider, summary: summary, knots: knots, schema: schema, build: build)
+    }
 }
 
 /// Maps (kind name, version) to an implementation. Built-in kinds are registered by

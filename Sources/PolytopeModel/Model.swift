@@ -61,6 +61,12 @@ public final class Model: @unchecked Sendable {
         return (layers[i] as? ActivationLayer)?.knots ?? kinds[i].knots
     }
 
+    /// Per-unit knots of the activation node behind a hook (`width * knots.count` values,
+    /// unit-major), when its units have their own (JumpReLU thresholds); nil otherwise.
+    public func unitKnots(hook: String) throws -> [Float]? {
+        (layers[try nodeIndex(hook: hook)] as? ActivationLayer)?.unitKnots
+    }
+
     public var parameterCount: Int { weights.parameterCount }
 
     public var vocabularySize: Int? {

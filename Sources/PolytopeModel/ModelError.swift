@@ -26,7 +26,7 @@ public enum ModelError: Error, Equatable, CustomStringConvertible, LocalizedErro
     case unknownHook(String, available: [String])
     case badInput(String)
     case plugin(path: String, reason: String)
-    case pluginKindFailed(node: String, kind: String, message: String)
+    case pluginKindFailed(node: String, kind: String, library: String, message: String)
 
     public var description: String {
         switch self {
@@ -55,13 +55,13 @@ public enum ModelError: Error, Equatable, CustomStringConvertible, LocalizedErro
         case .wrongInputCount(let n, let k, let e, let f): return "node '\(n)': kind '\(k)' takes \(e) input(s), got \(f)"
         case .inputWidthMismatch(let n, let e, let f): return "node '\(n)': input width is \(f), expected \(e)"
         case .unknownKind(let n, let k, let v, let a):
-            return "node '\(n)': no layer kind '\(k)' version \(v) is registered (loaded: \(a.joined(separator: ", ")))"
+            return "node '\(n)': no layer kind '\(k)' version \(v) is registered; if a plugin provides it, load it with --plugin LIB.so or $POLYTOPE_PLUGIN_PATH (loaded: \(a.joined(separator: ", ")))"
         case .unknownHook(let h, let a):
             let some = a.prefix(8).joined(separator: ", ")
             return "no hook named '\(h)' (hooks include: \(some)\(a.count > 8 ? ", ..." : ""))"
         case .badInput(let r): return r
         case .plugin(let p, let r): return "plugin \(p): \(r)"
-        case .pluginKindFailed(let n, let k, let m): return "node '\(n)' (plugin kind '\(k)'): \(m)"
+        case .pluginKindFailed(let n, let k, let l, let m): return "node '\(n)' (kind '\(k)' from plugin \(l)): \(m)"
         }
     }
 

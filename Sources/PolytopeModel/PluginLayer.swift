@@ -7,14 +7,16 @@ import Foundation
 class PluginLayer: Layer, @unchecked Sendable {
     let node: String
     let kind: String
+    let library: String
     let inputWidth: Int
     let outputWidth: Int
     private let state: UnsafeMutableRawPointer?
     private let functions: PluginKindFunctions
 
-    init(node: String, kind: String, inputWidth: Int, outputWidth: Int, state: UnsafeMutableRawPointer?, functions: PluginKindFunctions) {
+    init(node: String, kind: String, library: String, inputWidth: Int, outputWidth: Int, state: UnsafeMutableRawPointer?, functions: PluginKindFunctions) {
         self.node = node
         self.kind = kind
+        self.library = library
         self.inputWidth = inputWidth
         self.outputWidth = outputWidth
         self.state = state
@@ -41,7 +43,7 @@ class PluginLayer: Layer, @unchecked Sendable {
             }
         }
         guard rc == 0 else {
-            throw ModelError.pluginKindFailed(node: node, kind: kind, message: PluginKindAdapter.message(err, call: "forward", code: rc))
+            throw ModelError.pluginKindFailed(node: node, kind: kind, library: library, message: PluginKindAdapter.message(err, call: "forward", code: rc))
         }
         return out
     }
@@ -51,9 +53,9 @@ class PluginLayer: Layer, @unchecked Sendable {
 final class PluginActivationLayer: PluginLayer, ActivationLayer, @unchecked Sendable {
     let knots: [Float]
 
-    init(node: String, kind: String, width: Int, knots: [Float], state: UnsafeMutableRawPointer?, functions: PluginKindFunctions) {
+    init(node: String, kind: String, library: String, width: Int, knots: [Float], state: UnsafeMutableRawPointer?, functions: PluginKindFunctions) {
         self.knots = knots
-        super.init(node: node, kind: kind, inputWidth: width, outputWidth: width, state: state, functions: functions)
+        super.init(node: node, kind: kind, library: library, inputWidth: width, outputWidth: width, state: state, functions: functions)
     }
 }
 
@@ -68,7 +70,7 @@ enum PluginKindAdapter {
         var summary = "from plugin '\(pluginName)'"
         if let knots = k.knots { summary += "; activation, knots \(knots)" }
         return LayerKind(name: k.name, version: k.version, provider: provider, summary: summary, knots: k.knots) { ctx in
-            try build(k, ctx)
+            try build(k, ctx, library: provider)
         }
     }
 
@@ -82,7 +84,7 @@ enum PluginKindAdapter {
 
     /// Builds one node: params (as float32, rank from the tensor's shape) and scalar attrs go
     /// to the plugin's `create`; list attributes are not passed in ABI version 1.
-    static func build(_ k: CheckedPluginKind, _ ctx: LayerBuildContext) throws -> Layer {
+    static func build(_ k: CheckedPluginKind, _ ctx: LayerBuildContext, library: String) throws -> Layer {
         let node = ctx.node
         let width = try ctx.singleInputWidth()
         var weights: [(role: String, weight: Weight)] = []
@@ -91,7 +93,11 @@ enum PluginKindAdapter {
             let dims = (0..<rank).map { LayerBuildContext.Dim.any("d\($0)") }
             weights.append((role, try ctx.param(role, shape: dims)))
         }
-        let attrs = node.attrs.sorted { $0.key < $1.key }.filter { $0.value.isScalar }
+        let attrs = node.attrs.sorted { $0.key < $1.key }
+        if let list = attrs.first(where: { !$0.value.isScalar }) {
+            throw ModelError.pluginKindFailed(node: node.name, kind: node.kind, library: library, message:
+                "attribute '\(list.key)' is a \(list.value.typeName), but ABI version 1 plugins take scalar attributes only (port the kind to ABI version 2, which declares list attributes)")
+        }
 
         // C strings and shapes owned here until create() returns.
         var strings: [UnsafeMutablePointer<CChar>] = []
@@ -102,8 +108,8 @@ enum PluginKindAdapter {
             return UnsafePointer(p)
         }
         let shapes = weights.map { $0.weight.shape.map(Int64.init) }
-        let cAttrs: [PolytopeAttr] = attrs.map { name, value in
-            var a = PolytopeAttr(name: cString(name), type: 0, i: 0, f: 0, s: nil)
+        let cAttrs: [PolytopeAttrV1] = attrs.map { name, value in
+            var a = PolytopeAttrV1(name: cString(name), type: 0, i: 0, f: 0, s: nil)
             switch value {
             case .int(let v): a.type = Int32(POLYTOPE_ATTR_INT); a.i = v
             case .float(let v): a.type = Int32(POLYTOPE_ATTR_FLOAT); a.f = v
@@ -126,7 +132,7 @@ enum PluginKindAdapter {
                 }
                 return params.withUnsafeBufferPointer { p in
                     cAttrs.withUnsafeBufferPointer { a in
-                        var desc = PolytopeNodeDesc(
+                        var desc = PolytopeNodeDescV1(
                             name: nodeName, kind: kindName, kind_version: node.kindVersion, input_width: Int64(width),
                             params: p.baseAddress, param_count: Int32(p.count), attrs: a.baseAddress, attr_count: Int32(a.count))
                         return err.withUnsafeMutableBufferPointer { e in
@@ -137,30 +143,30 @@ enum PluginKindAdapter {
             }
         }
         guard rc == 0 else {
-            throw ModelError.pluginKindFailed(node: node.name, kind: node.kind, message: message(err, call: "create", code: rc))
+            throw ModelError.pluginKindFailed(node: node.name, kind: node.kind, library: library, message: message(err, call: "create", code: rc))
         }
         func refuse(_ why: String) -> ModelError {
             k.functions.destroy(state)
-            return .pluginKindFailed(node: node.name, kind: node.kind, message: why)
+            return .pluginKindFailed(node: node.name, kind: node.kind, library: library, message: why)
         }
         guard outWidth > 0, outWidth <= maxWidth else { throw refuse("create() reported output width \(outWidth), expected a positive width") }
         if let knots = k.knots {
             guard outWidth == width else {
                 throw refuse("create() reported output width \(outWidth) for an activation, which must keep the input width \(width)")
             }
-            return PluginActivationLayer(node: node.name, kind: node.kind, width: width, knots: knots, state: state, functions: k.functions)
+            return PluginActivationLayer(node: node.name, kind: node.kind, library: library, width: width, knots: knots, state: state, functions: k.functions)
         }
-        return PluginLayer(node: node.name, kind: node.kind, inputWidth: width, outputWidth: Int(outWidth), state: state, functions: k.functions)
+        return PluginLayer(node: node.name, kind: node.kind, library: library, inputWidth: width, outputWidth: Int(outWidth), state: state, functions: k.functions)
     }
 
     /// Calls `body` with stable pointers to each weight's values (nested, so all stay valid).
-    private static func withFloatPointers<R>(_ ws: [Weight], _ acc: [UnsafePointer<Float>?],
+    static func withFloatPointers<R>(_ ws: [Weight], _ acc: [UnsafePointer<Float>?],
                                              _ body: ([UnsafePointer<Float>?]) -> R) -> R {
         guard acc.count < ws.count else { return body(acc) }
         return ws[acc.count].values.withUnsafeBufferPointer { withFloatPointers(ws, acc + [$0.baseAddress], body) }
     }
 
-    private static func withShapePointers<R>(_ shapes: [[Int64]], _ acc: [UnsafePointer<Int64>?],
+    static func withShapePointers<R>(_ shapes: [[Int64]], _ acc: [UnsafePointer<Int64>?],
                                              _ body: ([UnsafePointer<Int64>?]) -> R) -> R {
         guard acc.count < shapes.count else { return body(acc) }
         return shapes[acc.count].withUnsafeBufferPointer { withShapePointers(shapes, acc + [$0.baseAddress], body) }

@@ -40,6 +40,8 @@ public enum PluginLoader {
     public static let environmentVariable = "POLYTOPE_PLUGIN_PATH"
     /// The ABI version this build speaks (`POLYTOPE_PLUGIN_ABI_VERSION`).
     public static let abiVersion = UInt32(POLYTOPE_PLUGIN_ABI_VERSION)
+    /// The ABI versions this build loads: version 1 libraries keep loading.
+    public static let supportedABIVersions: [UInt32] = [1, 2]
     /// Larger kind counts and knot counts are taken as a corrupt table.
     public static let maxKinds = 4096
     public static let maxKnots = 4096
@@ -55,14 +57,26 @@ public enum PluginLoader {
     @discardableResult
     public static func load(path: String, into registry: LayerRegistry) throws -> PluginInfo {
         let resolved = try resolve(path)
-        let table = try openTable(resolved)
-        let pluginName = table.plugin_name.flatMap { String(validatingCString: $0) }
-            .flatMap { $0.isEmpty ? nil : $0 } ?? (resolved as NSString).lastPathComponent
-        let kinds = try PluginTableCheck.kinds(of: table, path: resolved)
+        let (version, tablePointer) = try openTable(resolved)
+        let pluginName: String
+        let kinds: [LayerKind]
+        if version == 1 {
+            guard PluginMemory.readable(tablePointer, MemoryLayout<PolytopePluginTableV1>.size) else {
+                throw ModelError.plugin(path: resolved, reason: "its plugin table lies in unreadable memory")
+            }
+            let table = tablePointer.assumingMemoryBound(to: PolytopePluginTableV1.self).pointee
+            pluginName = PluginMemory.string(table.plugin_name).flatMap { $0.isEmpty ? nil : $0 } ?? (resolved as NSString).lastPathComponent
+            kinds = try PluginTableCheck.kinds(of: table, path: resolved)
+                .map { PluginKindAdapter.layerKind($0, provider: resolved, pluginName: pluginName) }
+        } else {
+            let checked = try PluginTableCheckV2.table(tablePointer, path: resolved)
+            pluginName = checked.name ?? (resolved as NSString).lastPathComponent
+            kinds = checked.kinds.map { PluginKindAdapterV2.layerKind($0, provider: resolved, pluginName: pluginName) }
+        }
 
         var fresh: [LayerKind] = []
-        for k in kinds {
-            let layerKind = PluginKindAdapter.layerKind(k, provider: resolved, pluginName: pluginName)
+        for layerKind in kinds {
+            let k = layerKind
             if let old = registry.kind(k.name, version: k.version) {
                 if old.provider == resolved { continue }  // this very library, loaded before
                 throw ModelError.plugin(path: resolved, reason:
@@ -71,8 +85,8 @@ public enum PluginLoader {
             fresh.append(layerKind)
         }
         for k in fresh { try registry.register(k) }
-        let info = PluginInfo(path: resolved, name: pluginName, abiVersion: table.abi_version,
-                              kinds: kinds.map { "\($0.name)@\($0.version)" })
+        let info = PluginInfo(path: resolved, name: pluginName, abiVersion: version,
+                              kinds: kinds.map(\.id))
         LoadedPlugins.shared.record(info)
         return info
     }
@@ -105,8 +119,9 @@ public enum PluginLoader {
         return String(cString: r)
     }
 
-    /// dlopen + dlsym + entry call + ABI version check; nothing else in the table is read.
-    private static func openTable(_ path: String) throws -> PolytopePluginTable {
+    /// dlopen + dlsym + entry call (with the host table) + ABI version check; nothing else in
+    /// the table is read.
+    private static func openTable(_ path: String) throws -> (UInt32, UnsafeRawPointer) {
         _ = dlerror()  // clear any stale error
         guard let handle = dlopen(path, RTLD_NOW | RTLD_LOCAL) else {
             throw ModelError.plugin(path: path, reason: "cannot be loaded as a shared library: \(lastDLError())")
@@ -115,19 +130,23 @@ public enum PluginLoader {
         _ = dlerror()
         guard let symbol = dlsym(handle, POLYTOPE_PLUGIN_ENTRY_SYMBOL) else {
             throw ModelError.plugin(path: path, reason:
-                "has no entry symbol '\(POLYTOPE_PLUGIN_ENTRY_SYMBOL)' (not a PolytopeLens plugin, or the function is not exported with C linkage)")
+                "has no entry symbol '\(POLYTOPE_PLUGIN_ENTRY_SYMBOL)' (not a PolytopeLens plugin, or the function is not exported with C linkage: use POLYTOPE_PLUGIN_ENTRY)")
         }
+        // Version 1 entries take no argument; passing one is harmless in the C calling convention.
         let entry = unsafeBitCast(symbol, to: PolytopePluginEntryFn.self)
-        guard let tablePointer = entry() else {
+        guard let tablePointer = entry(PluginHost.table) else {
             throw ModelError.plugin(path: path, reason: "\(POLYTOPE_PLUGIN_ENTRY_SYMBOL)() returned NULL instead of a plugin table")
+        }
+        guard PluginMemory.readable(tablePointer, 4) else {
+            throw ModelError.plugin(path: path, reason: "\(POLYTOPE_PLUGIN_ENTRY_SYMBOL)() returned a pointer to unreadable memory")
         }
         // Only abi_version may be read before it is known to match: later fields may differ.
         let version = UnsafeRawPointer(tablePointer).load(as: UInt32.self)
-        guard version == abiVersion else {
+        guard supportedABIVersions.contains(version) else {
             throw ModelError.plugin(path: path, reason:
-                "was built for plugin ABI version \(version); this build of PolytopeLens supports ABI version \(abiVersion) (rebuild the plugin against this polytope_plugin.h)")
+                "was built for plugin ABI version \(version); this build of PolytopeLens supports ABI versions \(supportedABIVersions.map(String.init).joined(separator: " and ")) (rebuild the plugin against this polytope_plugin.h)")
         }
-        return tablePointer.pointee
+        return (version, UnsafeRawPointer(tablePointer))
     }
 
     private static func lastDLError() -> String {

@@ -38,6 +38,7 @@ struct InspectCommand: ParsableCommand {
                 "nodes": nodes, "hooks": model.hookNames,
                 "kinds": Dictionary(grouping: model.kinds, by: \.id).mapValues { $0[0].provider },
                 "available_kinds": Dictionary(uniqueKeysWithValues: registry.all.map { ($0.id, $0.provider) }),
+                "schemas": Dictionary(uniqueKeysWithValues: registry.all.map { ($0.id, $0.schema.map(Self.schemaJSON) as Any? ?? NSNull()) }),
             ]
             let data = try JSONSerialization.data(withJSONObject: obj, options: [.prettyPrinted, .sortedKeys])
             print(String(decoding: data, as: UTF8.self))
@@ -56,13 +57,28 @@ struct InspectCommand: ParsableCommand {
         }
         print("\nkinds used:")
         var seen = Set<String>()
-        for k in model.kinds where seen.insert(k.id).inserted {
-            print("  \(k.id)  \(k.provider)  \(k.summary)")
-        }
+        for k in model.kinds where seen.insert(k.id).inserted { Self.printKind(k) }
         let others = registry.all.filter { !seen.contains($0.id) }
         if !others.isEmpty {
             print("\nother kinds available:")
-            for k in others { print("  \(k.id)  \(k.provider)  \(k.summary)") }
+            for k in others { Self.printKind(k) }
         }
+    }
+
+    /// `id  provider  summary`, then what it takes (the same schema form for built-in and plugin kinds).
+    static func printKind(_ k: LayerKind) {
+        print("  \(k.id)  \(k.provider)  \(k.summary)")
+        print("      takes: \(k.schema?.signature ?? "(schema not declared)")")
+    }
+
+    static func schemaJSON(_ s: KindSchema) -> [String: Any] {
+        [
+            "doc": s.doc,
+            "inputs": s.inputs.map { ["name": $0.name, "width": $0.width, "doc": $0.doc] },
+            "params": s.params.map { ["role": $0.role, "shape": $0.shape, "optional": $0.optional, "doc": $0.doc] as [String: Any] },
+            "attrs": s.attrs.map { a in
+                ["name": a.name, "type": a.type.description, "default": a.defaultValue?.text ?? NSNull(), "doc": a.doc] as [String: Any]
+            },
+        ]
     }
 }

@@ -36,10 +36,10 @@ final class PluginLoaderTests: XCTestCase {
     func testWrongABIVersion() throws {
         let lib = try PluginFixtures.compile("future", """
             #include "polytope_plugin.h"
-            static const PolytopePluginTable table = { 2, 0, 0, "from the future" };
+            static const PolytopePluginTable table = { 3, 0, 0, 0, 0 };
             const PolytopePluginTable *polytope_plugin_entry(void) { return &table; }
             """)
-        assertRefused(lib, ["libfuture.so", "built for plugin ABI version 2", "supports ABI version 1"])
+        assertRefused(lib, ["libfuture.so", "built for plugin ABI version 3", "supports ABI versions 1 and 2"])
     }
 
     func testMissingEntrySymbol() throws {
@@ -57,6 +57,7 @@ final class PluginLoaderTests: XCTestCase {
 
     func testNullKindTableAndAbsurdCount() throws {
         let nullTable = try PluginFixtures.compile("nullkinds", """
+            #define POLYTOPE_PLUGIN_USE_ABI_V1
             #include "polytope_plugin.h"
             static const PolytopePluginTable table = { POLYTOPE_PLUGIN_ABI_VERSION, 3, 0, "null kinds" };
             const PolytopePluginTable *polytope_plugin_entry(void) { return &table; }

@@ -11,6 +11,7 @@ import Glibc
 /// per built layer. The plugin under test checks what it receives and fails create otherwise.
 final class PluginMarshalingTests: XCTestCase {
     static let source = """
+        #define POLYTOPE_PLUGIN_USE_ABI_V1
         #include "polytope_plugin.h"
         #include <stdio.h>
         #include <stdlib.h>
@@ -100,7 +101,7 @@ final class PluginMarshalingTests: XCTestCase {
             NodeSpec(name: "embed", kind: "token_embedding", params: ["weight": "wte"]),
             NodeSpec(name: name, kind: kind, inputs: ["embed"], params: kind == "affine_check" ? ["scale": "scale"] : [:],
                      attrs: ["offset": .float(0.25), "flip": .bool(true), "repeat": .int(-7), "label": .string("node label"),
-                             "sizes": .ints([1, 2])]),
+                            ]),
         ]
         return s
     }
@@ -119,6 +120,20 @@ final class PluginMarshalingTests: XCTestCase {
             }
         }
         XCTAssertNil(try model.knots(hook: "affine"))
+    }
+
+    /// ABI version 1 has no list attributes: a list is refused naming the attribute and the
+    /// way out (it used to be dropped silently, the plugin seeing one attribute fewer).
+    func testListAttributesAreRefusedForVersion1Kinds() throws {
+        let (r, info) = try registry()
+        var s = spec(kind: "affine_check")
+        s.nodes[1].attrs["sizes"] = .ints([1, 2])
+        XCTAssertThrowsError(try Model.load(path: try SpecBuilder.write(s), registry: r)) { error in
+            guard case ModelError.pluginKindFailed("affine", "affine_check", info.path, let message)? = error as? ModelError else {
+                return XCTFail("expected pluginKindFailed, got \(error)")
+            }
+            XCTAssertTrue(message.contains("attribute 'sizes' is a int list") && message.contains("ABI version 2"), message)
+        }
     }
 
     func testDestroyIsCalledOncePerBuiltLayer() throws {
@@ -140,26 +155,28 @@ final class PluginMarshalingTests: XCTestCase {
     }
 
     func testForwardErrorsNameTheNode() throws {
-        let (r, _) = try registry()
+        let (r, info) = try registry()
+        let lib = info.path
         let loud = try Model.load(path: try SpecBuilder.write(spec(kind: "fails_loudly", name: "f")), registry: r)
         XCTAssertThrowsError(try loud.forward(ForwardContext(sequences: [[0, 1, 2]]), capture: ["f"])) { error in
-            XCTAssertEqual(error as? ModelError, .pluginKindFailed(node: "f", kind: "fails_loudly", message: "boom: 3 rows second line"))
+            XCTAssertEqual(error as? ModelError, .pluginKindFailed(node: "f", kind: "fails_loudly", library: lib, message: "boom: 3 rows second line"))
         }
         let silent = try Model.load(path: try SpecBuilder.write(spec(kind: "fails_silently", name: "g")), registry: r)
         XCTAssertThrowsError(try silent.forward(ForwardContext(sequences: [[0]]), capture: ["g"])) { error in
-            XCTAssertEqual(error as? ModelError, .pluginKindFailed(node: "g", kind: "fails_silently",
+            XCTAssertEqual(error as? ModelError, .pluginKindFailed(node: "g", kind: "fails_silently", library: lib,
                                                                    message: "forward failed with code 5 (the plugin gave no message)"))
         }
     }
 
     func testImpossibleOutputWidthsAreRefused() throws {
-        let (r, _) = try registry()
+        let (r, info) = try registry()
+        let lib = info.path
         XCTAssertThrowsError(try Model.load(path: try SpecBuilder.write(spec(kind: "zero_width", name: "z")), registry: r)) { error in
-            XCTAssertEqual(error as? ModelError, .pluginKindFailed(node: "z", kind: "zero_width",
+            XCTAssertEqual(error as? ModelError, .pluginKindFailed(node: "z", kind: "zero_width", library: lib,
                                                                    message: "create() reported output width 0, expected a positive width"))
         }
         XCTAssertThrowsError(try Model.load(path: try SpecBuilder.write(spec(kind: "widening_act", name: "w")), registry: r)) { error in
-            guard case ModelError.pluginKindFailed("w", "widening_act", let message)? = error as? ModelError else {
+            guard case ModelError.pluginKindFailed("w", "widening_act", _, let message)? = error as? ModelError else {
                 return XCTFail("expected pluginKindFailed, got \(error)")
             }
             XCTAssertTrue(message.contains("must keep the input width 4"), message)

@@ -105,9 +105,10 @@ final class PluginModelTests: XCTestCase {
     func testCreateFailureNamesTheNode() throws {
         let path = try SpecBuilder.write(Self.spec(slope: .string("steep")))
         XCTAssertThrowsError(try Model.load(path: path, registry: try PluginFixtures.registryWithExample())) { error in
-            XCTAssertEqual(error as? ModelError, .pluginKindFailed(node: "blocks.0.mlp.hook_post", kind: "leaky_relu",
+            let lib = (try? PluginFixtures.examplePlugin()).flatMap { realpath($0, nil).map { String(cString: $0) } } ?? "?"
+            XCTAssertEqual(error as? ModelError, .pluginKindFailed(node: "blocks.0.mlp.hook_post", kind: "leaky_relu", library: lib,
                                                                    message: "attribute 'negative_slope' must be a float"))
-            XCTAssertTrue("\(error)".contains("node 'blocks.0.mlp.hook_post' (plugin kind 'leaky_relu')"), "\(error)")
+            XCTAssertTrue("\(error)".contains("node 'blocks.0.mlp.hook_post' (kind 'leaky_relu' from plugin \(lib))"), "\(error)")
         }
     }
 
@@ -118,7 +119,7 @@ final class PluginModelTests: XCTestCase {
         s.nodes.insert(NodeSpec(name: "odd", kind: "linear", inputs: ["embed"], params: ["weight": "w3"]), at: 3)
         s.nodes[4].inputs = ["odd"]
         XCTAssertThrowsError(try Model.load(path: try SpecBuilder.write(s), registry: try PluginFixtures.registryWithExample())) { error in
-            guard case ModelError.pluginKindFailed(let node, let kind, let message)? = error as? ModelError else {
+            guard case ModelError.pluginKindFailed(let node, let kind, _, let message)? = error as? ModelError else {
                 return XCTFail("expected pluginKindFailed, got \(error)")
             }
             XCTAssertEqual(node, "gate")

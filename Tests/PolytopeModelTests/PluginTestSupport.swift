@@ -52,8 +52,9 @@ enum PluginFixtures {
         return lib
     }
 
-    /// Stub functions and a knot every test plugin can use, then the given tables.
+    /// Stub functions and a knot every ABI version 1 test plugin can use, then the given tables.
     static let prelude = """
+        #define POLYTOPE_PLUGIN_USE_ABI_V1
         #include "polytope_plugin.h"
         #include <stdio.h>
         #include <stdlib.h>

@@ -8,7 +8,44 @@ enum InputFileCases {
 
     // MARK: Plugins (`inspect --plugin LIB`)
 
-    static let pluginHeader = "#include \"polytope_plugin.h\"\n"
+    /// The original cases are ABI version 1 tables (still loaded); the v2 cases say so.
+    static let pluginHeader = "#define POLYTOPE_PLUGIN_USE_ABI_V1\n#include \"polytope_plugin.h\"\n"
+    static let pluginHeaderV2 = "#include \"polytope_plugin.h\"\n"
+
+    /// A kind array of one entry that ends exactly where an inaccessible page begins, so a
+    /// host that follows kind_count (3) past the array faults (it used to: exit 139).
+    static func guardPageTable(v2: Bool) -> String {
+        let kind = v2
+            ? "{ sizeof(PolytopeKind), POLYTOPE_KIND_MAGIC, \"only\", 1, 0, 0, 1, in, 0, 0, 0, 0, 0, 0, c, f, d }"
+            : "{ \"only\", 1, 0, 0, 0, c, f, d }"
+        let table = v2 ? "{ POLYTOPE_PLUGIN_ABI_VERSION, sizeof(PolytopePluginTable), \"guard\", 3, k }" : "{ 1, 3, k, \"guard\" }"
+        let sigs = v2
+            ? """
+              static int c(const PolytopeNodeDesc *n, PolytopeNodeOut *o, PolytopeError *e) { (void)n; (void)o; (void)e; return 0; }
+              static int f(const void *s, const PolytopeForwardArgs *a, PolytopeError *e) { (void)s; (void)a; (void)e; return 0; }
+              static const PolytopeInputSpec in[] = {{"x", "d", 0}};
+              """
+            : """
+              static int c(const PolytopeNodeDesc *n, void **s, int64_t *w, char *e, size_t l) { (void)n; (void)s; (void)w; (void)e; (void)l; return 0; }
+              static int f(void *s, const float *i, int64_t r, float *o, char *e, size_t l) { (void)s; (void)i; (void)r; (void)o; (void)e; (void)l; return 0; }
+              """
+        return """
+            #include <sys/mman.h>
+            #include <unistd.h>
+            \(sigs)
+            static void d(void *s) { (void)s; }
+            static PolytopePluginTable t;
+            const PolytopePluginTable *polytope_plugin_entry(void) {
+                long pg = sysconf(_SC_PAGESIZE);
+                char *m = mmap(0, 2 * pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+                mprotect(m + pg, pg, PROT_NONE);
+                PolytopeKind *k = (PolytopeKind *)(m + pg - sizeof(PolytopeKind));
+                *k = (PolytopeKind)\(kind);
+                t = (PolytopePluginTable)\(table);
+                return &t;
+            }
+            """
+    }
 
     static func pluginCase(_ name: String, _ lib: String, _ expect: [String], _ source: String) -> BadInput {
         BadInput(name: "plugin: " + name, expect: ["lib\(lib).so"] + expect) { ws in
@@ -32,6 +69,19 @@ enum InputFileCases {
                 static const PolytopePluginTable t = { POLYTOPE_PLUGIN_ABI_VERSION, 1, kinds, "nulls" };
                 const PolytopePluginTable *polytope_plugin_entry(void) { return &t; }
                 """),
+            pluginCase("v1 kind_count beyond the kinds array", "overcount1", ["kind #1", "unreadable memory", "kind_count 3 larger than the kinds array"],
+                       guardPageTable(v2: false)),
+            BadInput(name: "plugin: v2 kind_count beyond the kinds array", expect: ["liboc2.so", "kind #1", "kind_count 3 larger than the kinds array"]) { ws in
+                let so = try Robust.compilePlugin(ws, "oc2", pluginHeaderV2 + guardPageTable(v2: true))
+                return Invocation(["inspect", "--model", try tinyModel(ws), "--plugin", so])
+            },
+            BadInput(name: "plugin: v2 table with a wrong struct_size", expect: ["libsize2.so", "struct_size 8", "sizeof(PolytopePluginTable)"]) { ws in
+                let so = try Robust.compilePlugin(ws, "size2", pluginHeaderV2 + """
+                    static const PolytopePluginTable t = { POLYTOPE_PLUGIN_ABI_VERSION, 8, "small", 0, 0 };
+                    POLYTOPE_PLUGIN_ENTRY { (void)host; return &t; }
+                    """)
+                return Invocation(["inspect", "--model", try tinyModel(ws), "--plugin", so])
+            },
             BadInput(name: "plugin: not a shared library", expect: ["libjunk.so"]) { ws in
                 Invocation(["inspect", "--model", try tinyModel(ws), "--plugin", try ws.write("libjunk.so", "#!/bin/sh\necho hi\n")])
             },

@@ -98,7 +98,7 @@ enum ModelFileCases {
             modelCase("model: input names no node", [mlp, "no.such.node"]) { s in
                 s.nodes[nodeIndex(s, mlp)].inputs = ["no.such.node"]
             },
-            modelCase("model: unknown kind", [mlp, "flux_capacitor"]) { s in
+            modelCase("model: unknown kind", [mlp, "flux_capacitor", "--plugin"]) { s in
                 s.nodes[nodeIndex(s, mlp)].kind = "flux_capacitor"
             },
             modelCase("model: unknown kind version", [mlp, "linear", "7"]) { s in

@@ -12,6 +12,9 @@
 #ifndef POLYTOPE_LEAKY_RELU_H
 #define POLYTOPE_LEAKY_RELU_H
 
+/* This example stays on ABI version 1, to show (and test) that version 1 plugins keep loading;
+   the version 2 examples are the other folders under Plugins/ (docs/plugins.md). */
+#define POLYTOPE_PLUGIN_USE_ABI_V1
 #include "polytope_plugin.h"
 
 #ifdef __cplusplus
