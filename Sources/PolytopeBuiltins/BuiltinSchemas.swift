@@ -31,6 +31,23 @@ public enum BuiltinSchemas {
         "solu@1": S(inputs: x, params: [.init("ln_weight", shape: ["d"]), .init("ln_bias", shape: ["d"], optional: true)],
                     attrs: [.init("eps", .float, default: .float(1e-5))], doc: "x·softmax(x) then layer norm; knot 0"),
         "add@1": S(inputs: [.init("a", width: "d"), .init("b", width: "d", doc: "2 or more inputs")], doc: "elementwise sum"),
+        "silu@1": S(inputs: x, doc: "x·σ(x); linearised knot 0"),
+        "mul@1": S(inputs: [.init("a", width: "d"), .init("b", width: "d")], doc: "elementwise product (gated MLP)"),
+        "rms_norm@1": S(inputs: x, params: [.init("weight", shape: ["d"])],
+                        attrs: [.init("eps", .float, default: .float(1e-6)), .init("weight_offset", .float, default: .float(0))],
+                        doc: "x / rms(x) * (weight_offset + weight)"),
+        "rotary_attention@1": S(inputs: x, params: [
+            .init("qkv_weight", shape: ["qkv_rows", "d"], optional: true, doc: "fused, or q_weight [q_rows, d], k_weight, v_weight [kv_rows, d]"),
+            .init("qkv_bias", shape: ["qkv_rows"], optional: true),
+            .init("q_weight", shape: ["q_rows", "d"], optional: true), .init("k_weight", shape: ["kv_rows", "d"], optional: true),
+            .init("v_weight", shape: ["kv_rows", "d"], optional: true), .init("q_bias", shape: ["q_rows"], optional: true),
+            .init("k_bias", shape: ["kv_rows"], optional: true), .init("v_bias", shape: ["kv_rows"], optional: true),
+            .init("o_weight", shape: ["d", "q_rows"]), .init("o_bias", shape: ["d"], optional: true),
+        ], attrs: [
+            .init("n_heads", .int), .init("n_kv_heads", .int, doc: "default n_heads"), .init("head_dim", .int, doc: "default d / n_heads"),
+            .init("rotary_dim", .int, doc: "default head_dim"), .init("theta", .float, default: .float(10000)),
+            .init("causal", .bool, default: .bool(true)), .init("qkv_layout", .string, default: .string("blocked")),
+        ], doc: "attention with rotary position embeddings (grouped-query)"),
         "unembed@1": S(inputs: x, params: [.init("weight", shape: ["vocab", "d"]), .init("bias", shape: ["vocab"], optional: true)],
                        attrs: [.init("layout", .string, default: .string("out_in"))], doc: "logits"),
     ]
