@@ -122,6 +122,7 @@ def definitions(ct, labels, selected_sorted):
 
 
 def run(name, d, mcs, ms=None, selection="eom", eps=0.0):
+    _subtree_cache.clear()  # keyed by the condensed tree's id(), which Python reuses
     try:
         ref = HDBSCAN(min_cluster_size=mcs, min_samples=ms, metric="precomputed", cluster_selection_method=selection,
                       cluster_selection_epsilon=eps, copy=True).fit(d)
@@ -269,7 +270,7 @@ def main():
     minilm = np.load(os.path.join(FIX, "kmedoids", "minilm_l3_codes.npy"))
     cases = []
     d = hamming(minilm)
-    for args in [(5,), (10, 5), (15, None, "leaf"), (5, None, "eom", 300.0), (20, 3)]:
+    for args in [(5,), (10, 5), (15, None, "leaf"), (5, None, "eom", 300.0), (20, 3), (10, 1)]:
         cases.append(dict(input="kmedoids/minilm_l3_codes.npy", bits=1536, **run("minilm", d, *args)))
     d = hamming(syn)
     for args in [(8,), (5, 3), (8, None, "leaf"), (8, None, "eom", 40.0), (30, 10)]:

@@ -93,30 +93,34 @@ struct HammingBench: ParsableCommand {
 
 struct ClusterBench: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "cluster", abstract: "Time the distance matrix plus FasterPAM (or the mode the budget picks).")
+        commandName: "cluster",
+        abstract: "Time the distance matrix plus FasterPAM (or the mode the budget picks), or HDBSCAN.",
+        discussion: """
+        Examples:
+          polytope bench cluster --codes codes.npy --k 20 --k 50
+          polytope bench cluster --method hdbscan --n 100000 --bits 1536 --min-cluster-size 20 --threads 2
+          polytope bench cluster --method hdbscan --n 50000 --hdbscan-sample 10000 --compare-exact
+        """)
 
     @OptionGroup var source: BenchCodes
 
-    @Option(help: "Number of clusters (repeatable).")
+    @Option(help: "k-medoids: number of clusters (repeatable).")
     var k: [Int] = [20]
 
-    @Option(name: .customLong("init"), help: "Initialisation: build, kmeans++, lab, random.")
-    var initialization: String = "build"
+    @OptionGroup(title: "Clustering")
+    var clustering: ClusteringOptions
 
-    @Option(help: "Algorithm: fasterpam, alternate, clara.")
-    var method: String = "fasterpam"
-
-    @Option(help: "Memory budget (default 4G).")
-    var memory: String = "4G"
+    @Flag(name: .customLong("compare-exact"), help: "HDBSCAN with a sample: also run exact HDBSCAN and report the adjusted Rand index.")
+    var compareExact = false
 
     func run() throws {
-        guard let initKind = KMedoidsInit(rawValue: initialization), let methodKind = KMedoidsMethod(rawValue: method),
-              let budget = MemoryBudget.parse(memory) else {
-            throw ValidationError("bad --init, --method or --memory")
-        }
         let codes = try source.load()
-        var options = KMedoids.Options(method: methodKind, initialization: initKind, seed: source.seed,
-                                       memoryBudget: budget, threads: source.threads)
+        if clustering.isHDBSCAN {
+            try benchHDBSCAN(codes)
+            return
+        }
+        let maxK = self.k.max() ?? 1
+        let options = clustering.kmedoids(count: codes.rows, k: maxK, seed: source.seed, threads: source.threads)
         let mode = KMedoids.chooseMode(count: codes.rows, options: options)
         var results: [[String: Any]] = []
         var matrixSeconds: Double? = nil
@@ -128,6 +132,7 @@ struct ClusterBench: ParsableCommand {
         }
         for k in self.k {
             guard k >= 1 && k <= codes.rows else { throw ValidationError("--k \(k) out of range 1...\(codes.rows)") }
+            var options = clustering.kmedoids(count: codes.rows, k: k, seed: source.seed, threads: source.threads)
             let t0 = Date()
             let r: KMedoidsResult
             if let matrix {
@@ -138,12 +143,12 @@ struct ClusterBench: ParsableCommand {
             }
             let seconds = Date().timeIntervalSince(t0)
             results.append(["k": k, "seconds": seconds, "total_seconds": seconds + (matrixSeconds ?? 0), "loss": r.loss,
-                            "iterations": r.iterations, "swaps": r.swaps, "mode": r.mode.rawValue])
+                            "iterations": r.iterations, "swaps": r.swaps, "mode": r.mode.rawValue, "init": r.initialization.rawValue])
         }
         var out: [String: Any] = ["benchmark": "cluster", "kernel": HammingKernel.current.rawValue, "n": codes.rows,
                                   "bits": codes.bits, "threads": source.threads, "mode": mode.rawValue,
-                                  "method": methodKind.rawValue, "init": initKind.rawValue, "memory_budget": budget,
-                                  "results": results, "peak_rss_bytes": peakRSS()]
+                                  "method": options.method.rawValue, "init": options.initialization.rawValue,
+                                  "memory_budget": options.memoryBudget, "results": results, "peak_rss_bytes": peakRSS()]
         if let matrixSeconds { out["matrix_seconds"] = matrixSeconds }
         printJSON(out)
     }

@@ -4,11 +4,11 @@ import PolytopeClustering
 import PolytopeCodes
 import PolytopeIO
 
-/// `polytope cluster`: k-medoids on polytope codes by Hamming distance.
+/// `polytope cluster`: k-medoids or HDBSCAN on polytope codes by Hamming distance.
 struct ClusterCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cluster",
-        abstract: "Cluster polytope codes with k-medoids (FasterPAM) on Hamming distance.",
+        abstract: "Cluster polytope codes with k-medoids (FasterPAM) or HDBSCAN on Hamming distance.",
         discussion: """
         CODES is a code file written by `polytope run` / the probe, or a NumPy .npy array: packed \
         uint8 [N, ceil(bits/8)] (np.packbits order) or bool [N, bits]. Several files are \
@@ -18,46 +18,35 @@ struct ClusterCommand: ParsableCommand {
         fits, else matrix-free FasterPAM (distances recomputed from the codes) up to 100,000 codes, \
         else CLARA (FasterPAM on samples, then all codes assigned). The mode used is in the output.
 
+        --method hdbscan: density-based clusters with a noise label (-1), no K. Exact (no N x N \
+        matrix) up to 200,000 codes; above, or with --hdbscan-sample S, HDBSCAN on S sampled codes \
+        and every other code assigned through its nearest sample code (docs/clustering.md).
+
         Example:
           polytope cluster out/codes/blocks.3.mlp.hook_pre.plcodes --k 20 --seed 1 --out clusters.json
           polytope cluster codes.npy --k 50 --init lab --memory 512M --threads 2 --out c.json --verbose
+          polytope cluster codes.npy --method hdbscan --min-cluster-size 10 --out h.json --labels h.npy
 
         Writes (atomically) JSON with "medoids", "labels", "loss", "iterations", "swaps", "mode", \
-        "kernel", "silhouette" and per-cluster "clusters": [{"medoid","size","mean_distance","max_distance"}].
+        "kernel", "silhouette" and per-cluster "clusters": [{"medoid","size","mean_distance","max_distance"}]; \
+        HDBSCAN: "labels" (-1 noise), "probabilities", "outlier_scores", "noise", per-cluster \
+        "clusters": [{"label","size","stability","birth_distance","exemplar"}].
         """)
 
     @Argument(help: "Code file(s) (.plcodes) or .npy arrays (packed uint8 or bool).")
     var codes: [String]
 
-    @Option(help: "Number of clusters (1 <= K <= number of codes).")
-    var k: Int
+    @Option(help: "k-medoids: number of clusters (1 <= K <= number of codes); required unless --method hdbscan.")
+    var k: Int?
 
     @Option(help: "Random seed for the initialisation and sampling (results are reproducible for a seed).")
     var seed: UInt64 = 0
 
-    @Option(name: .customLong("init"), help: "Initialisation: auto (build, but lab when matrix-free), build (PAM BUILD, O(kN^2)), kmeans++ (k-medoids++), lab (linear approximate BUILD, O(kN)), random.")
-    var initialization: String = "auto"
-
-    @Option(help: "Algorithm: fasterpam (default), alternate (Voronoi iteration, for comparison), clara (FasterPAM on samples).")
-    var method: String = "fasterpam"
-
-    @Option(help: "Distance mode: auto (from --memory), matrix, matrix-free, clara.")
-    var mode: String = "auto"
-
-    @Option(help: "Memory budget for distances, bytes or with a K/M/G/T suffix (default 4G).")
-    var memory: String = "4G"
+    @OptionGroup(title: "Clustering")
+    var clustering: ClusteringOptions
 
     @Option(help: "Threads for distance computation (default: all CPUs).")
     var threads: Int = cpuCount
-
-    @Option(help: "CLARA: number of samples.")
-    var samples: Int = 5
-
-    @Option(name: .customLong("sample-size"), help: "CLARA: codes per sample (default max(80 + 4K, 2000), at most N).")
-    var sampleSize: Int?
-
-    @Option(name: .customLong("max-iter"), help: "Most FasterPAM sweeps / alternate rounds.")
-    var maxIterations: Int = 100
 
     @Option(name: .customLong("silhouette-sample"), help: "Codes sampled for the silhouette when N > 20,000 (exact below).")
     var silhouetteSample: Int = 2000
@@ -65,24 +54,20 @@ struct ClusterCommand: ParsableCommand {
     @Option(help: "Output JSON path (written atomically).")
     var out: String
 
+    @Option(help: ArgumentHelp("Also write the labels as int32 .npy (-1: HDBSCAN noise), atomically.", valueName: "PATH"))
+    var labels: String?
+
     @Flag(help: "Report the Hamming kernel, the mode and timings on stderr.")
     var verbose = false
 
     func validate() throws {
-        guard k >= 1 else { throw CodesCommandError("--k must be at least 1 (got \(k))") }
+        if clustering.isHDBSCAN {
+            guard k == nil else { throw CodesCommandError("--k is for k-medoids; --method hdbscan finds the number of clusters itself (set --min-cluster-size)") }
+        } else {
+            guard let k else { throw CodesCommandError("--k is required for --method \(clustering.method) (or use --method hdbscan)") }
+            guard k >= 1 else { throw CodesCommandError("--k must be at least 1 (got \(k))") }
+        }
         guard threads >= 1 else { throw CodesCommandError("--threads must be at least 1 (got \(threads))") }
-        guard initialization == "auto" || KMedoidsInit(rawValue: initialization) != nil else {
-            throw CodesCommandError("--init must be one of auto, build, kmeans++, lab, random (got '\(initialization)')")
-        }
-        guard KMedoidsMethod(rawValue: method) != nil else {
-            throw CodesCommandError("--method must be one of fasterpam, alternate, clara (got '\(method)')")
-        }
-        guard mode == "auto" || DissimilarityMode(rawValue: mode) != nil else {
-            throw CodesCommandError("--mode must be one of auto, matrix, matrix-free, clara (got '\(mode)')")
-        }
-        guard MemoryBudget.parse(memory) != nil else {
-            throw CodesCommandError("--memory must be a positive size such as 4G, 512M or 1000000 (got '\(memory)')")
-        }
     }
 
     func run() throws {
@@ -103,18 +88,17 @@ struct ClusterCommand: ParsableCommand {
                 try matrix!.append(contentsOf: part)
             }
         }
-        let all = matrix!
+        guard let all = matrix, all.rows > 0 else { throw CodesCommandError("no codes to cluster: \(codes.joined(separator: ", ")) holds 0 rows") }
+        if clustering.isHDBSCAN {
+            try runHDBSCAN(all, start: start, outURL: outURL)
+            return
+        }
+        let k = self.k!
         guard k <= all.rows else { throw CodesCommandError("--k \(k) is larger than the number of codes (\(all.rows))") }
-        var options = KMedoids.Options(
-            method: KMedoidsMethod(rawValue: method)!, initialization: KMedoidsInit(rawValue: initialization) ?? .build, seed: seed,
-            memoryBudget: MemoryBudget.parse(memory)!, mode: mode == "auto" ? nil : DissimilarityMode(rawValue: mode),
-            threads: threads, maxIterations: maxIterations, claraSamples: samples, claraSampleSize: sampleSize)
-        if options.method == .clara { options.mode = .clara }
+        let options = clustering.kmedoids(count: all.rows, k: k, seed: seed, threads: threads)
         let chosen = KMedoids.chooseMode(count: all.rows, options: options)
-        // Matrix-free BUILD costs k N^2 Hamming distances: auto takes LAB (O(k N)) there.
-        if initialization == "auto" && chosen == .matrixFree { options.initialization = .lab }
         if verbose {
-            FileHandle.standardError.write(Data("polytope cluster: \(all.rows) codes of \(all.bits) bits, kernel \(HammingKernel.current), mode \(chosen), \(threads) threads\n".utf8))
+            FileHandle.standardError.write(Data("polytope cluster: \(all.rows) codes of \(all.bits) bits, kernel \(HammingKernel.current), mode \(chosen), init \(options.initialization), \(threads) threads\n".utf8))
         }
         let result = try KMedoids.cluster(all, k: k, options: options)
         let clustered = Date()
@@ -135,6 +119,7 @@ struct ClusterCommand: ParsableCommand {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         try AtomicFile.write(try encoder.encode(report), to: outURL)
+        try writeLabels(result.labels)
         if verbose {
             FileHandle.standardError.write(Data(String(format: "polytope cluster: loss %d, %d iterations, %d swaps, silhouette %.4f%@, %.2f s -> %@\n",
                                                        result.loss, result.iterations, result.swaps, sil.mean,

@@ -78,14 +78,8 @@ struct ProbeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Stop after this many windows.", valueName: "N"))
     var maxWindows: Int?
 
-    @Option(help: "k-medoids method: fasterpam, alternate, clara.")
-    var method: KMedoidsMethod = .fasterPAM
-
-    @Option(name: .customLong("init"), help: "k-medoids initialisation: lab (default: linear approximate BUILD, O(kN)), build (PAM BUILD, O(kN^2)), kmeans++, random, auto (build, but lab when matrix-free).")
-    var initialization = "lab"
-
-    @Option(help: ArgumentHelp("Memory budget for distance matrices, e.g. 4G (chooses matrix, matrix-free or CLARA).", valueName: "BYTES"))
-    var memory = "4G"
+    @OptionGroup(title: "Clustering")
+    var clustering: ClusteringOptions
 
     @Option(help: "Members shown per cluster.")
     var members = 12
@@ -105,10 +99,7 @@ struct ProbeCommand: ParsableCommand {
         guard k >= 1 else { throw ValidationError("--k must be at least 1") }
         guard batch >= 1, threads >= 1 else { throw ValidationError("--batch and --threads must be at least 1") }
         guard perWindow >= 1, skip >= 0, sample >= 1 else { throw ValidationError("--per-window and --sample must be at least 1, --skip at least 0") }
-        guard initialization == "auto" || KMedoidsInit(rawValue: initialization) != nil else {
-            throw ValidationError("--init must be one of lab, build, kmeans++, random, auto (got '\(initialization)')")
-        }
-        guard MemoryBudget.parse(memory) != nil else { throw ValidationError("--memory: '\(memory)' is not a size like 4G or 512M") }
+        guard !clustering.isHDBSCAN else { throw ValidationError("probe --method hdbscan is not available yet; run `polytope cluster DIR/codes-layerL.npy --method hdbscan` on the probe's codes") }
     }
 
     func run() throws {
@@ -162,11 +153,7 @@ struct ProbeCommand: ParsableCommand {
 
         var analysis = AnalysisOptions()
         analysis.k = k
-        analysis.kmedoids = KMedoids.Options(method: method, initialization: KMedoidsInit(rawValue: initialization) ?? .build,
-                                             seed: seed, memoryBudget: MemoryBudget.parse(memory)!, threads: threads)
-        if initialization == "auto", KMedoids.chooseMode(count: collection.rows, options: analysis.kmedoids) == .matrixFree {
-            analysis.kmedoids.initialization = .lab   // matrix-free BUILD would cost k N^2 distances
-        }
+        analysis.kmedoids = clustering.kmedoids(count: collection.rows, k: k, seed: seed, threads: threads)
         analysis.membersShown = members
         analysis.baselines = baselines
         analysis.quiet = quiet
@@ -183,7 +170,7 @@ struct ProbeCommand: ParsableCommand {
             model: model.spec.name, modelPath: modelPath, architecture: model.spec.architecture, layers: chosenLayers,
             bits: chosenLayers.map { collection.bits[$0] ?? 0 }, corpus: corpusPaths, documents: collection.documents,
             windows: collection.windows, tokensSeen: collection.tokensSeen, tokensRecorded: collection.rows,
-            sampling: config.sampling.description, k: k, method: method.rawValue, initialization: analysis.kmedoids.initialization.rawValue,
+            sampling: config.sampling.description, k: k, method: analysis.kmedoids.method.rawValue, initialization: analysis.kmedoids.initialization.rawValue,
             seed: seed, hammingKernel: HammingKernel.current.rawValue, blasCore: BLAS.coreName, threads: threads,
             collectionSeconds: collection.seconds, analysisSeconds: analysisSeconds,
             totalSeconds: Date().timeIntervalSince(started), resumedFromRows: collection.resumedFromRows, layerTimings: timings)

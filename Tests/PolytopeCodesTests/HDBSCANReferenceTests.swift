@@ -17,6 +17,7 @@ final class HDBSCANReferenceTests: XCTestCase {
         var labels: [Int]
         var stable_labels: [Int]
         var public_equals_stable: Bool
+        var sklearn_fit_ran: Bool
         var argsort_is_stable: Bool
         var mst_weight: Int
         var core_distances: [Int]
@@ -43,7 +44,7 @@ final class HDBSCANReferenceTests: XCTestCase {
         // The documented tie rule: scikit-learn's own pipeline with a stable sort of the MST edges.
         XCTAssertEqual(r.labels, c.stable_labels, "labels, " + tag, file: file, line: line)
         XCTAssertEqual(r.clusterCount, c.clusters, tag, file: file, line: line)
-        if c.public_equals_stable {
+        if c.public_equals_stable && c.sklearn_fit_ran {
             // No tie at a split decided the result: scikit-learn's public fit agrees exactly.
             XCTAssertTrue(ClusterAgreement.sameUpToRelabelling(r.labels, c.labels), "public fit, " + tag, file: file, line: line)
             XCTAssertEqual(ClusterAgreement.adjustedRandIndex(r.labels, c.labels), 1, accuracy: 1e-12, tag, file: file, line: line)
@@ -67,12 +68,16 @@ final class HDBSCANReferenceTests: XCTestCase {
         }
     }
 
-    func testRealMiniLMCodes() throws { try run("minilm") }
+    func testRealMiniLMCodes() throws {
+        try run("minilm")
+        // MiniLM's distances tie at almost every split; at least one setting does not hinge on a tie.
+        XCTAssertTrue(Self.reference.cases.contains { $0.name == "minilm" && $0.public_equals_stable && $0.sklearn_fit_ran })
+    }
 
     func testSyntheticClusteredCodes() throws {
         try run("synthetic")
         // Clusters well apart: scikit-learn's public fit agrees whatever its sort does for most settings.
-        XCTAssertGreaterThanOrEqual(Self.reference.cases.filter { $0.name == "synthetic" && $0.public_equals_stable }.count, 2)
+        XCTAssertGreaterThanOrEqual(Self.reference.cases.filter { $0.name == "synthetic" && $0.public_equals_stable && $0.sklearn_fit_ran }.count, 2)
     }
 
     /// Every mutual-reachability distance ties; scikit-learn's `np.argsort` reorders equal MST edges

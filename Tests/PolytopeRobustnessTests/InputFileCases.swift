@@ -244,6 +244,27 @@ enum InputFileCases {
             BadInput(name: "cluster: k > N", expect: ["--k 5", "4"]) { ws in
                 cluster(ws, try ws.write("c.plcodes", try codeFile(rows: 4, bits: 100)), k: "5")
             },
+            BadInput(name: "hdbscan: min_cluster_size < 2", expect: ["--min-cluster-size", "at least 2", "1"]) { ws in
+                Invocation(["cluster", try ws.write("c.plcodes", try codeFile(rows: 4, bits: 100)), "--method", "hdbscan",
+                            "--min-cluster-size", "1", "--out", ws.path("o.json")])
+            },
+            BadInput(name: "hdbscan: min_cluster_size > N", expect: ["--min-cluster-size 5", "<= 4"]) { ws in
+                Invocation(["cluster", try ws.write("c.plcodes", try codeFile(rows: 4, bits: 100)), "--method", "hdbscan",
+                            "--min-cluster-size", "5", "--out", ws.path("o.json")])
+            },
+            BadInput(name: "hdbscan: empty codes", expect: ["e.npy", "0 rows"]) { ws in
+                Invocation(["cluster", try ws.write("e.npy", npy("{'descr': '|u1', 'fortran_order': False, 'shape': (0, 4), }")),
+                            "--method", "hdbscan", "--out", ws.path("o.json")])
+            },
+            BadInput(name: "hdbscan: codes of different widths", expect: ["w2.plcodes", "200 bits", "100"]) { ws in
+                Invocation(["cluster", try ws.write("w1.plcodes", try codeFile(rows: 4, bits: 100)),
+                            try ws.write("w2.plcodes", try codeFile(rows: 4, bits: 200)), "--method", "hdbscan",
+                            "--min-cluster-size", "2", "--out", ws.path("o.json")])
+            },
+            BadInput(name: "hdbscan: --k given", expect: ["--k", "hdbscan"]) { ws in
+                Invocation(["cluster", try ws.write("c.plcodes", try codeFile(rows: 4, bits: 100)), "--method", "hdbscan",
+                            "--k", "2", "--out", ws.path("o.json")])
+            },
             BadInput(name: "cluster: output directory missing", expect: ["nodir/o.json"]) { ws in
                 cluster(ws, try ws.write("c.plcodes", try codeFile(rows: 4, bits: 100)), out: ws.path("nodir/o.json"))
             },

@@ -43,7 +43,8 @@ public enum HDBSCAN {
             self.threads = max(1, threads)
         }
 
-        var effectiveMinSamples: Int { minSamples ?? minClusterSize }
+        /// `minSamples`, or `minClusterSize` when nil (scikit-learn's default).
+        public var effectiveMinSamples: Int { minSamples ?? minClusterSize }
     }
 
     /// Checks the parameters against N. Throws `HDBSCANError`.
