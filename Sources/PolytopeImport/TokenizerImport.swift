@@ -1,7 +1,10 @@
 import Foundation
 import PolytopeModel
+import PolytopeTokenizers
 
-/// Reads a checkpoint's tokenizer files verbatim into the model file's tokenizer spec.
+/// Reads a checkpoint's tokenizer files verbatim into the model file's tokenizer spec:
+/// vocab.json + merges.txt or vocab.txt when present (as before), else tokenizer.json alone.
+/// The post-processor's sequence markers: `HuggingFaceTokenizerJSON.sequenceMarkers(from:)`.
 enum TokenizerImport {
     static func bpe(_ ck: HFCheckpoint) throws -> TokenizerSpec? {
         var spec = TokenizerSpec(kind: .byteLevelBPE)
@@ -24,7 +27,15 @@ enum TokenizerImport {
     }
 
     static func wordPiece(_ ck: HFCheckpoint) throws -> TokenizerSpec? {
-        guard let v = ck.file("vocab.txt") else { return nil }
+        guard let v = ck.file("vocab.txt") else {
+            // Only tokenizer.json: kept verbatim; ModelTokenizer builds the tokenizer from it.
+            guard let t = ck.file("tokenizer.json") else { return nil }
+            var spec = TokenizerSpec(kind: .wordPiece)
+            spec.tokenizerJSON = try read(t)
+            for (content, id) in addedTokens(spec.tokenizerJSON) { spec.specialTokens[content] = id }
+            spec.addSpecialTokens = !((try? HuggingFaceTokenizerJSON.sequenceMarkers(from: spec.tokenizerJSON))?.isEmpty ?? true)
+            return spec
+        }
         var spec = TokenizerSpec(kind: .wordPiece)
         spec.vocabTXT = try read(v)
         spec.lowerCase = true

@@ -21,7 +21,7 @@ extension ByteLevelBPETokenizer {
     /// Builds a tokenizer from a vocabulary and merge list already parsed (Hugging Face rules).
     /// `merges[i]` is (left spelling, right spelling, 1-based line for errors).
     convenience init(vocab: [String: Int], merges: [(String, String, Int)], specialTokens: [String: Int]?,
-                     vocabName: String, mergesName: String) throws {
+                     vocabName: String, mergesName: String, configuration: ByteLevelBPEConfiguration? = nil) throws {
         let specials = specialTokens ?? vocab.filter { $0.key.hasPrefix("<|") && $0.key.hasSuffix("|>") && $0.key.count > 4 }
         let maxID = vocab.values.max() ?? -1
         var tokenBytes = [[UInt8]?](repeating: nil, count: maxID + 1)
@@ -45,7 +45,8 @@ extension ByteLevelBPETokenizer {
             }
             pairs.insert(left: UInt32(l), right: UInt32(r), rank: UInt32(rank), merged: UInt32(m))
         }
-        try self.init(tokenBytes: tokenBytes, pairs: pairs, specialTokens: specials, tiktokenRules: false)
+        try self.init(tokenBytes: tokenBytes, pairs: pairs, specialTokens: specials, tiktokenRules: false,
+                      configuration: configuration)
     }
 
     /// Builds a tokenizer from the contents of a tiktoken rank file: one `BASE64 RANK` per line

@@ -28,19 +28,26 @@ public final class ByteLevelBPETokenizer: Tokenizer, @unchecked Sendable {
     public let usesTiktokenRules: Bool
 
     static let cacheLimit = 200_000
+    /// `byteToken` of a byte the vocabulary lacks.
+    static let missingByte = UInt32.max
     static let cacheMaxPieceLength = 64
 
     /// Bytes of every id, flat; `starts[id] ..< starts[id + 1]`.
-    private let arena: [UInt8]
-    private let starts: [Int]
+    let arena: [UInt8]
+    let starts: [Int]
     /// Byte length of each id's bytes, for offsets.
-    private let lengths: [UInt32]
-    private let isSpecial: [Bool]
-    private let byteToken: [UInt32]
-    private let pairs: PairRankTable
+    let lengths: [UInt32]
+    let isSpecial: [Bool]
+    let byteToken: [UInt32]
+    let pairs: PairRankTable
     /// Ordinary token bytes → id.
-    private let tokenTable: ByteSliceTable
-    private let matcher: SpecialTokenMatcher
+    let tokenTable: ByteSliceTable
+    let matcher: SpecialTokenMatcher
+
+    /// Set for tokenizers built from `tokenizer.json` or a vocabulary list: pre-tokenizer,
+    /// added tokens, sequence markers, Hugging Face offsets. `nil`: GPT-2's rules as before.
+    let configuration: ByteLevelBPEConfiguration?
+    let addedMatcher: AddedTokenMatcher
 
     private let cacheLock = NSLock()
     private var cacheSlot: ByteSliceTable?
@@ -50,7 +57,9 @@ public final class ByteLevelBPETokenizer: Tokenizer, @unchecked Sendable {
     ///   - pairs: the merge table.
     ///   - specialTokens: special token text → id.
     ///   - tiktokenRules: emit a piece that is a whole token directly.
-    init(tokenBytes: [[UInt8]?], pairs: PairRankTable, specialTokens: [String: Int], tiktokenRules: Bool) throws {
+    ///   - configuration: `nil` for GPT-2's rules with byte offsets that partition the input.
+    init(tokenBytes: [[UInt8]?], pairs: PairRankTable, specialTokens: [String: Int], tiktokenRules: Bool,
+         configuration: ByteLevelBPEConfiguration? = nil) throws {
         let maxSpecial = specialTokens.values.max() ?? -1
         if let reason = tokenIDTooLarge(maxSpecial, entries: tokenBytes.count + specialTokens.count) {
             throw TokenizerError.invalidConfiguration("special token " + reason)
@@ -90,6 +99,9 @@ public final class ByteLevelBPETokenizer: Tokenizer, @unchecked Sendable {
             var byte = UInt8(b)
             let h = ByteSliceTable.hash(&byte, 1)
             guard let (s, _) = table.find(&byte, 1, hash: h) else {
+                // Hugging Face drops a character that has no token (no unk); so do we, but
+                // only for tokenizers that follow its rules in full (SmolLM2 lacks some bytes).
+                if configuration != nil { byteToken[b] = Self.missingByte; continue }
                 throw TokenizerError.invalidConfiguration(
                     "byte 0x\(String(b, radix: 16)) has no token: a byte-level BPE vocabulary needs all 256 bytes")
             }
@@ -106,12 +118,15 @@ public final class ByteLevelBPETokenizer: Tokenizer, @unchecked Sendable {
         self.specialTokens = specialTokens
         self.matcher = SpecialTokenMatcher(specialTokens)
         self.usesTiktokenRules = tiktokenRules
+        self.configuration = configuration
+        self.addedMatcher = AddedTokenMatcher(tokens: configuration?.addedTokens ?? [])
     }
 
     // MARK: Tokenizer
 
     public func encode(_ bytes: [UInt8], options: EncodeOptions) throws -> [Token] {
-        try bytes.withUnsafeBufferPointer { p in
+        if let configuration { return try encodeConfigured(bytes, options: options, configuration) }
+        return try bytes.withUnsafeBufferPointer { p in
             if options.invalidUTF8 == .reject, let offset = UTF8Scan.firstInvalidOffset(p) {
                 throw TokenizerError.invalidUTF8(offset: offset)
             }
@@ -182,7 +197,7 @@ public final class ByteLevelBPETokenizer: Tokenizer, @unchecked Sendable {
 
     // MARK: Encoding
 
-    private func takeCache() -> ByteSliceTable {
+    func takeCache() -> ByteSliceTable {
         cacheLock.lock()
         defer { cacheLock.unlock() }
         let cache = cacheSlot ?? ByteSliceTable(minimumCapacity: 4096)
@@ -190,7 +205,7 @@ public final class ByteLevelBPETokenizer: Tokenizer, @unchecked Sendable {
         return cache
     }
 
-    private func returnCache(_ cache: ByteSliceTable) {
+    func returnCache(_ cache: ByteSliceTable) {
         cacheLock.lock()
         cacheSlot = cache
         cacheLock.unlock()

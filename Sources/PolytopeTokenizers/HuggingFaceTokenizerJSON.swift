@@ -1,9 +1,11 @@
 import Foundation
 
 /// Reads a Hugging Face `tokenizer.json` (the `tokenizers` library's serialization) whose model
-/// is byte-level BPE (GPT-2 style: ByteLevel pre-tokenizer without a prefix space) or WordPiece
-/// (BERT style: BertNormalizer, BertPreTokenizer, optional `[CLS]`/`[SEP]` post-processor).
-/// Added tokens become the special tokens (recognised in text only where allowed).
+/// is byte-level BPE (GPT-2, GPT-NeoX, OPT, RoBERTa, Llama 3, Qwen2, SmolLM: see
+/// ``ByteLevelPreTokenizer`` and ``ByteLevelBPEConfiguration``; ids and byte offsets as Hugging
+/// Face gives them) or WordPiece (BERT style: BertNormalizer, BertPreTokenizer, optional
+/// `[CLS]`/`[SEP]` post-processor). Special added tokens are recognised in text only where
+/// allowed; other added tokens always. Options the reader does not implement are refused by name.
 public enum HuggingFaceTokenizerJSON {
     /// Parses `tokenizer.json` contents. `fileName` is used in error messages.
     public static func tokenizer(from data: Data, fileName: String = "tokenizer.json") throws -> any Tokenizer {
@@ -35,7 +37,7 @@ public enum HuggingFaceTokenizerJSON {
         }
         switch type {
         case "BPE":
-            return try bpe(root: root, model: model, vocab: vocab, added: added, fileName: fileName)
+            return try bpe(root: root, model: model, vocab: vocab, fileName: fileName)
         case "WordPiece":
             return try wordPiece(root: root, model: model, vocab: vocab, added: added, fileName: fileName)
         default:
@@ -46,35 +48,6 @@ public enum HuggingFaceTokenizerJSON {
     /// Loads `tokenizer.json` from disk.
     public static func load(path: String) throws -> any Tokenizer {
         try reportingConfiguration(against: path) { try tokenizer(from: readFile(path), fileName: path) }
-    }
-
-    private static func bpe(root: [String: Any], model: [String: Any], vocab: [String: Int], added: [String: Int],
-                            fileName: String) throws -> ByteLevelBPETokenizer {
-        if let pre = root["pre_tokenizer"] as? [String: Any] {
-            let steps = (pre["type"] as? String == "Sequence") ? (pre["pretokenizers"] as? [[String: Any]] ?? []) : [pre]
-            guard steps.contains(where: { $0["type"] as? String == "ByteLevel" }) else {
-                throw TokenizerError.malformedFile(file: fileName, line: 0, reason: "only byte-level BPE (a ByteLevel pre-tokenizer) is supported")
-            }
-            if steps.contains(where: { $0["type"] as? String == "ByteLevel" && ($0["add_prefix_space"] as? Bool ?? false) }) {
-                throw TokenizerError.malformedFile(file: fileName, line: 0, reason: "ByteLevel add_prefix_space=true is not supported")
-            }
-        }
-        var merges: [(String, String, Int)] = []
-        for (index, entry) in (model["merges"] as? [Any] ?? []).enumerated() {
-            if let line = entry as? String {
-                let parts = line.split(separator: " ", omittingEmptySubsequences: false)
-                guard parts.count == 2 else {
-                    throw TokenizerError.malformedFile(file: fileName, line: 0, reason: "merge \(index) \(line.debugDescription) is not two tokens")
-                }
-                merges.append((String(parts[0]), String(parts[1]), index + 1))
-            } else if let pair = entry as? [String], pair.count == 2 {
-                merges.append((pair[0], pair[1], index + 1))
-            } else {
-                throw TokenizerError.malformedFile(file: fileName, line: 0, reason: "merge \(index) is neither \"a b\" nor [a, b]")
-            }
-        }
-        return try ByteLevelBPETokenizer(vocab: vocab, merges: merges, specialTokens: added,
-                                         vocabName: fileName, mergesName: fileName + " (model.merges)")
     }
 
     private static func wordPiece(root: [String: Any], model: [String: Any], vocab: [String: Int], added: [String: Int],

@@ -100,9 +100,15 @@ public protocol Tokenizer: Sendable {
     func tokenText(_ id: Int) -> String?
     /// The id of a vocabulary entry as `tokenText` spells it.
     func tokenID(_ text: String) -> Int?
+    /// The ids `encode` puts before and after the text when markers are on (Hugging Face's
+    /// post-processor: `[CLS]`/`[SEP]`, `<|begin_of_text|>`, OPT's `</s>`; none for GPT-2).
+    var sequenceMarkers: SequenceMarkers { get }
 }
 
 extension Tokenizer {
+    /// No markers, unless the tokenizer says otherwise.
+    public var sequenceMarkers: SequenceMarkers { SequenceMarkers() }
+
     /// Encodes a Swift string (always valid UTF-8).
     public func encode(_ text: String, options: EncodeOptions = EncodeOptions()) throws -> [Token] {
         try encode(Array(text.utf8), options: options)

@@ -149,6 +149,12 @@ public final class WordPieceTokenizer: Tokenizer, @unchecked Sendable {
     /// The vocabulary entries joined as BERT's decoder does: `##` continuations glued to the
     /// previous piece, other pieces separated by one space; `[CLS]`/`[SEP]`/`[PAD]` left out.
     /// (WordPiece is not reversible: case, accents and spacing are lost.)
+    /// `[CLS]` … `[SEP]` when markers are on by default and both are in the vocabulary.
+    public var sequenceMarkers: SequenceMarkers {
+        guard configuration.addSpecialTokens, let cls = clsID, let sep = sepID else { return SequenceMarkers() }
+        return SequenceMarkers(prefix: [cls], suffix: [sep], names: [cls: configuration.clsToken, sep: configuration.sepToken])
+    }
+
     public func decode(_ ids: [Int]) -> [UInt8] {
         var out = ""
         let skip: Set<Int> = Set([clsID, sepID, specialTokens["[PAD]"]].compactMap { $0 })
