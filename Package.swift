@@ -25,6 +25,8 @@ let package = Package(
         .library(name: "PolytopeLens", targets: ["PolytopeProbe", "PolytopeReport"]),
         // An example runtime plugin, built as a shared library against the C ABI only.
         .library(name: "PolytopeLeakyReLU", type: .dynamic, targets: ["LeakyReLUPlugin"]),
+        // The C API (Sources/CPolytopeLens/include/polytopelens.h) for the Python package.
+        .library(name: "polytopelens", type: .dynamic, targets: ["PolytopeLensC"]),
     ] + examplePlugins.map { .library(name: "Polytope\($0)", type: .dynamic, targets: ["Example\($0)"]) } + [
     ],
     dependencies: [
@@ -67,6 +69,12 @@ let package = Package(
                 "PolytopeProbe", "PolytopeReport", "PolytopeImport", "PolytopeGeometry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // The C API: @_cdecl functions over the core, C types only (python/ wraps it).
+        .target(name: "CPolytopeLens", path: "Sources/CPolytopeLens"),
+        .target(
+            name: "PolytopeLensC",
+            dependencies: ["CPolytopeLens", "CKernels", "PolytopeCodes", "PolytopeClustering", "PolytopeModel", "PolytopeBuiltins",
+                           "PolytopeTokenizers", "PolytopeProbe"]),
         .target(name: "LeakyReLUPlugin", dependencies: ["CPolytopePlugin"], path: "Plugins/LeakyReLU"),
     ] + examplePlugins.map { .target(name: "Example\($0)", dependencies: ["CPolytopePlugin"], path: "Plugins/Example\($0)") } + [
 
