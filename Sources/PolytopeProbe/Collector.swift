@@ -94,31 +94,38 @@ public final class Collector {
                                     seconds: s.secondsCollecting, resumedFromRows: s.rowsDone, bits: bits)
         }
 
-        // Counting pass: windows and eligible tokens (for random sampling and the progress bar).
-        var totalWindows = 0, totalEligible = 0, totalTokens = 0, windowTokens = 0, expectedRows = 0
-        try corpus.forEachDocument { doc in
-            let n = try tokenizer.encode(doc.bytes, options: encodeOptions).count
-            totalTokens += n
-            for (w, new) in planner.spans(tokenCount: n) {
-                let eligible = planner.eligible(window: w, new: new).count
-                totalEligible += eligible
-                guard config.maxWindows.map({ totalWindows < $0 }) ?? true else { continue }
-                totalWindows += 1
-                windowTokens += w.count
-                expectedRows += planner.recordedCount(eligible: eligible)
-            }
-        }
-        guard totalTokens > 0 else { throw ProbeError.emptyCorpus(corpus.paths.joined(separator: ", ")) }
-        if case .random(let size, _, _) = config.sampling { expectedRows = min(expectedRows, size) }
-        try checkDisk(rows: expectedRows - (state?.rowsDone ?? 0), bits: bits)
+        // Counting pass: windows and eligible tokens (for random sampling, the shard split and the progress bar).
+        let count = try CorpusCount(corpus: corpus, tokenizer: tokenizer, options: encodeOptions, planner: planner,
+                                    batchWindows: config.batchWindows, maxWindows: config.maxWindows)
+        guard count.totalTokens > 0 else { throw ProbeError.emptyCorpus(corpus.paths.joined(separator: ", ")) }
         var chosen: Set<Int>?
         if case .random(let size, _, let seed) = config.sampling {
-            chosen = SampleSelection.floyd(size: size, total: totalEligible, seed: seed)
+            chosen = SampleSelection.floyd(size: size, total: count.totalEligible, seed: seed)
         }
+        // This run's windows: all of them, or a shard's contiguous range of whole batches.
+        var range = 0..<count.totalWindows
+        var expectedRows = count.expectedRows
+        if case .random(let size, _, _) = config.sampling { expectedRows = min(expectedRows, size) }
+        if let shard = config.shard {
+            range = shard.windowRange(batchTokens: count.batchTokens, batchWindows: config.batchWindows, totalWindows: count.totalWindows)
+            let batches = count.batches(of: range, batchWindows: config.batchWindows)
+            if let chosen {
+                let before = count.batchEligible[..<batches.lowerBound].reduce(0, +)
+                let inside = count.batchEligible[batches].reduce(0, +)
+                expectedRows = chosen.lazy.filter { $0 >= before && $0 < before + inside }.count
+            } else {
+                expectedRows = count.batchRows[batches].reduce(0, +)
+            }
+            let info = ShardInfo(index: shard.index, count: shard.count, firstWindow: range.lowerBound, endWindow: range.upperBound,
+                                 totalWindows: count.totalWindows, documents: count.documents, expectedRows: expectedRows)
+            try info.write(dir: dir)
+            log("shard \(shard): windows \(range.lowerBound)..<\(range.upperBound) of \(count.totalWindows), \(expectedRows) tokens to record")
+        }
+        try checkDisk(rows: expectedRows - (state?.rowsDone ?? 0), bits: bits)
 
         let resumedRows = state?.rowsDone
-        if let s = state { log("resuming: \(s.windowsDone) of \(totalWindows) windows, \(s.rowsDone) tokens already recorded") }
-        var st = state ?? ProbeState(fingerprint: fingerprint, windowsDone: 0, rowsDone: 0, tokensSeen: 0, documents: 0,
+        if let s = state { log("resuming: \(s.windowsDone) of \(range.upperBound) windows, \(s.rowsDone) tokens already recorded") }
+        var st = state ?? ProbeState(fingerprint: fingerprint, windowsDone: range.lowerBound, rowsDone: 0, tokensSeen: 0, documents: 0,
                                      collectionComplete: false, secondsCollecting: 0)
         try st.write(dir: dir)
         let provenance = Collector.provenance(model: model, fingerprint: fingerprint)
@@ -131,9 +138,10 @@ public final class Collector {
 
         let started = Date()
         let previousSeconds = st.secondsCollecting
-        let progress = ProgressBar(label: "probe", total: windowTokens, unit: "tokens", quiet: config.quiet)
-        progress.initial = st.tokensSeen
         let markers = planner.prefix.count + planner.suffix.count
+        let rangeTokens = count.batchTokens[count.batches(of: range, batchWindows: config.batchWindows)].reduce(0, +) - range.count * markers
+        let progress = ProgressBar(label: "probe", total: rangeTokens, unit: "tokens", quiet: config.quiet)
+        progress.initial = st.tokensSeen
         var pending: [ProbeWindow] = []
         var windowIndex = 0, nextEligible = 0, documents = 0
         let group = max(1, config.threads) * config.batchWindows
@@ -182,25 +190,32 @@ public final class Collector {
 
         try corpus.forEachDocument { doc in
             if let m = config.maxWindows, windowIndex >= m { return }
+            documents = doc.index + 1
+            let (docWindows, docEligible) = count.document(doc.index)
+            if windowIndex + docWindows <= max(range.lowerBound, st.windowsDone) || windowIndex >= range.upperBound {
+                // Before this run's range (or its resume point), or after it: numbered from the counting pass, not tokenized again.
+                windowIndex += docWindows
+                nextEligible += docEligible
+                return
+            }
             let tokens = try tokenizer.encode(doc.bytes, options: encodeOptions)
             var windows = planner.windows(document: doc.index, source: doc.source, tokens: tokens, firstWindowIndex: windowIndex,
                                           nextEligible: &nextEligible, chosen: chosen)
             if let m = config.maxWindows, windowIndex + windows.count > m { windows = Array(windows.prefix(m - windowIndex)) }
             windowIndex += windows.count
-            documents = doc.index + 1
-            for w in windows where w.index >= st.windowsDone {
+            for w in windows where w.index >= st.windowsDone && w.index < range.upperBound {
                 pending.append(w)
                 if pending.count == group { try flush() }
             }
         }
         try flush()
-        st.windowsDone = windowIndex
+        st.windowsDone = config.shard == nil ? windowIndex : range.upperBound
         st.documents = documents
         st.collectionComplete = true
         st.secondsCollecting = previousSeconds + Date().timeIntervalSince(started)
         try st.write(dir: dir)
         progress.finish()
-        return CollectionResult(rows: st.rowsDone, tokensSeen: st.tokensSeen, documents: documents, windows: windowIndex,
+        return CollectionResult(rows: st.rowsDone, tokensSeen: st.tokensSeen, documents: documents, windows: st.windowsDone,
                                 seconds: st.secondsCollecting, resumedFromRows: resumedRows, bits: bits)
     }
 
@@ -269,6 +284,11 @@ public final class Collector {
     static func provenance(model: Model, fingerprint: [String: String]) -> String {
         var p = fingerprint
         p["model_name"] = model.spec.name
+        return provenanceJSON(p)
+    }
+
+    /// The code files' provenance: the fingerprint and model name as JSON with sorted keys.
+    static func provenanceJSON(_ p: [String: String]) -> String {
         let data = (try? JSONSerialization.data(withJSONObject: p, options: [.sortedKeys])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
     }

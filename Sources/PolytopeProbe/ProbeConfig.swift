@@ -20,6 +20,8 @@ public struct ProbeConfig: Sendable {
     public var maxWindows: Int?
     /// Also keep the recorded tokens' MLP activations (for baselines).
     public var keepActivations = false
+    /// Record only this shard's part of the corpus (`polytope merge` joins the shards).
+    public var shard: ProbeShard?
     public var quiet = false
 
     public init(modelPath: String, corpusPaths: [String]) {
@@ -30,7 +32,7 @@ public struct ProbeConfig: Sendable {
     func fingerprint(corpus: Corpus, contextLength: Int) -> [String: String] {
         let a = try? FileManager.default.attributesOfItem(atPath: modelPath)
         let modelID = "\(URL(fileURLWithPath: modelPath).standardizedFileURL.path)|\((a?[.size] as? Int) ?? -1)|\((a?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)"
-        return [
+        var fp = [
             "model": modelID,
             "corpus": corpus.fingerprint(),
             "layers": layers.map(String.init).joined(separator: ","),
@@ -41,5 +43,10 @@ public struct ProbeConfig: Sendable {
             "max_windows": maxWindows.map(String.init) ?? "all",
             "activations": "\(keepActivations)",
         ]
+        if let shard { fp[ProbeConfig.shardKey] = shard.description }
+        return fp
     }
+
+    /// The fingerprint entry of a shard (absent in a single run's fingerprint).
+    public static let shardKey = "shard"
 }

@@ -6,6 +6,7 @@ public enum ProbeError: Error, CustomStringConvertible, Equatable {
     case emptyCorpus(String)
     case tooFewTokens(recorded: Int, k: Int)
     case insufficientDisk(dir: String, needed: UInt64, free: UInt64)
+    case mergeRefused(String)
 
     public var description: String {
         switch self {
@@ -17,6 +18,7 @@ public enum ProbeError: Error, CustomStringConvertible, Equatable {
         case .tooFewTokens(let n, let k): return "only \(n) tokens were recorded, fewer than k = \(k) clusters; lower --k or record more tokens"
         case .insufficientDisk(let d, let needed, let free):
             return "the probe needs about \(needed) bytes in \(d) but only \(free) are free; free space, record fewer tokens (--tokens, --max-windows) or choose another --out"
+        case .mergeRefused(let s): return "cannot merge the shards: \(s)"
         }
     }
 }

@@ -23,6 +23,7 @@ struct ProbeCommand: ParsableCommand {
           polytope probe --out out/probe                       # default model and corpus
           polytope probe --model models/minilm.pb --corpus corpora/austen --layer 3 --k 50 \\
               --tokens random --sample 5000 --baselines --out out/minilm
+          polytope probe --shard 2/8 --out out/shards/2       # part 2 of 8; then polytope merge
         """)
 
     @OptionGroup var modelOptions: ModelOptions
@@ -87,6 +88,9 @@ struct ProbeCommand: ParsableCommand {
     @Flag(help: "Also cluster the raw MLP activations (cosine, Euclidean) and list top-activating tokens per neuron, and compare.")
     var baselines = false
 
+    @Option(help: ArgumentHelp("Record only shard I of N (0-based): contiguous whole batches of the corpus's windows, resumable; no clustering. I/N, /N (I from $SLURM_ARRAY_TASK_ID or $JOB_COMPLETION_INDEX) or auto (N from $SLURM_ARRAY_TASK_COUNT too). Join the shards with polytope merge.", valueName: "I/N"))
+    var shard: String?
+
     @Flag(help: "Discard an earlier run in DIR instead of continuing it.")
     var restart = false
 
@@ -139,6 +143,7 @@ struct ProbeCommand: ParsableCommand {
         config.maxWindows = maxWindows
         config.keepActivations = baselines
         config.quiet = quiet
+        if let shard { config.shard = try ProbeShard.parse(shard) }
 
         let dir = URL(fileURLWithPath: out)
         do { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) } catch {
@@ -150,6 +155,10 @@ struct ProbeCommand: ParsableCommand {
         log("probing \(model.spec.name) layers \(chosenLayers.map(String.init).joined(separator: ",")) on \(corpusValue.files.count) file(s) -> \(out)")
         let collection = try Collector(config: config, model: model, tokenizer: tokenizer, corpus: corpusValue, outDir: dir).run(restart: restart)
         log("recorded \(collection.rows) of \(collection.tokensSeen) tokens from \(collection.documents) documents")
+        if let part = config.shard {
+            log("shard \(part) complete in \(out); join all shards with: polytope merge SHARD_DIR... --out DIR")
+            return
+        }
 
         var analysis = AnalysisOptions()
         analysis.k = k
