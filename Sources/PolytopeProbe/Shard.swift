@@ -54,7 +54,7 @@ public struct ProbeShard: Sendable, Equatable, CustomStringConvertible {
     /// at least i/N of all window tokens lie before it). Shards may be empty when there are
     /// fewer batches than shards. Depends only on the corpus, the settings and N — never on timing.
     /// - Complexity: O(batches).
-    func windowRange(batchTokens: [Int], batchWindows: Int, totalWindows: Int) -> Range<Int> {
+    public func windowRange(batchTokens: [Int], batchWindows: Int, totalWindows: Int) -> Range<Int> {
         let total = batchTokens.reduce(0, +)
         func start(_ i: Int) -> Int {
             if i == 0 { return 0 }

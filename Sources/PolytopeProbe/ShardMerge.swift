@@ -62,6 +62,7 @@ public enum ShardMerge {
         }
         for p in parts {
             try expectSize(p.dir.appendingPathComponent("tokens.bin"), bytes: p.state.rowsDone * TokenRecord.size, exact: true, part: p)
+            try checkTokens(p)
             if activations {
                 for (layer, h) in zip(layers, layers.map { headers[$0]![0] }) {
                     try expectSize(LayerSink.activationsURL(p.dir, layer: layer), bytes: p.state.rowsDone * h.bits * 4, exact: true, part: p)
@@ -95,7 +96,7 @@ public enum ShardMerge {
             }
         }
         try AtomicFile.stream(to: out.appendingPathComponent("tokens.bin"), expectedBytes: rows * TokenRecord.size) { file in
-            for p in parts { try copyTokens(p, to: file) }
+            for p in parts { try copy(p.dir.appendingPathComponent("tokens.bin"), from: 0, bytes: p.state.rowsDone * TokenRecord.size, to: file) }
         }
         let last = parts[parts.count - 1]
         let state = ProbeState(fingerprint: reference, windowsDone: last.info.totalWindows, rowsDone: rows,
@@ -228,10 +229,9 @@ public enum ShardMerge {
         }
     }
 
-    /// Copies a shard's token records, checking each lies in the shard's windows, in order.
-    static func copyTokens(_ p: Part, to file: AppendableFile) throws {
-        let url = p.dir.appendingPathComponent("tokens.bin")
-        let src = try AppendableFile(url: url, create: false)
+    /// Checks that a shard's token records lie in the shard's windows, in order (read in chunks).
+    static func checkTokens(_ p: Part) throws {
+        let src = try AppendableFile(url: p.dir.appendingPathComponent("tokens.bin"), create: false)
         let total = p.state.rowsDone * TokenRecord.size
         let perChunk = chunkBytes / TokenRecord.size * TokenRecord.size
         var done = 0, lastWindow = p.info.firstWindow
@@ -249,7 +249,6 @@ public enum ShardMerge {
                     lastWindow = w
                 }
             }
-            try file.append(chunk)
             done += chunk.count
         }
     }
