@@ -127,6 +127,8 @@ public enum ShardMerge {
                     continue
                 }
                 parts.append(Part(dir: dir, info: info, state: state))
+            } catch ProbeError.corruptState(let what) {
+                problems.append(what)
             } catch {
                 problems.append("\(dir.path): \(error)")
             }
