@@ -41,11 +41,13 @@ let package = Package(
         // The versioned C ABI that runtime plugins implement (header only).
         .target(name: "CPolytopePlugin", path: "Sources/CPolytopePlugin"),
         // Hot loops with run-time CPU dispatch (Hamming distances).
-        .target(name: "CKernels", path: "Sources/CKernels"),
+        // Hot loops with run-time CPU dispatch (Hamming distances; the forward pass's GEMM,
+        // attention, GELU, layer norm). Optimised in debug builds too, so tests run them at speed.
+        .target(name: "CKernels", path: "Sources/CKernels", cSettings: [.unsafeFlags(["-O2"])]),
 
         .target(
             name: "PolytopeModel",
-            dependencies: ["PolytopeSchema", "COpenBLAS", "CPolytopePlugin", "PolytopeIO"],
+            dependencies: ["PolytopeSchema", "COpenBLAS", "CPolytopePlugin", "PolytopeIO", "CKernels"],
             linkerSettings: [.linkedLibrary("dl")]),
         // Small shared I/O: NumPy .npy reading/writing, atomic (temp + rename) file writes.
         .target(name: "PolytopeIO"),

@@ -1,14 +1,21 @@
 #!/usr/bin/env python3
-"""Forward throughput of PolytopeLens next to PyTorch on the same checkpoint, in one run.
+"""Forward throughput of PolytopeLens next to PyTorch, in one command: both models, 1 and 2
+threads, fp32 and bf16.
 
-    python3 bench/forward_bench.py [--checkpoint HF_DIR] [--batch 16] [--seq 128] [--threads 2]
+    python3 bench/forward_bench.py [--threads 1 2] [--rounds 2] [--iterations 3] [--skip-gpt2]
 
-Imports the checkpoint (default: all-MiniLM-L6-v2 from scripts/fetch-minilm.sh) with
-`polytope import`, runs `polytope bench forward` (release build) and transformers' model
-on the same shape of random ids with the same number of threads, and prints both and the
-ratio. Needs torch (CPU) and transformers. OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE are left as
-the environment has them unless --native-blas is given (then both are unset for this run
-only, which lets OpenBLAS pick its AVX-512 kernels).
+Cases: all-MiniLM-L6-v2 (scripts/fetch-minilm.sh) at 16 x 128 and 1 x 512 random ids, and a
+GPT-2-small-shaped model with random weights (tools/make_gpt2_small_random.py, made in a
+temporary folder, ~500 MB) at 8 x 128, up to its last block's output (no unembedding: that is
+what transformers' GPT2Model returns). For each case and thread count: PyTorch fp32
+(transformers AutoModel under inference_mode, torch.set_num_threads), PyTorch bf16
+(autocast on CPU), and `polytope bench forward` (release build) in fp32 and, where the CPU
+has AVX512-BF16, bf16. The machine is shared: the tools alternate for --rounds rounds and
+each keeps its best round (median of --iterations passes inside a round).
+
+The environment's OPENBLAS_* variables are left as they are (the AVX-512 kernels do not use
+OpenBLAS); --openblas also times `POLYTOPE_GEMM=openblas` (OpenBLAS sgemm as it detects the
+CPU) for comparison. Prints one JSON object per case and a table.
 """
 import argparse, json, os, subprocess, sys, tempfile, time
 
@@ -17,59 +24,92 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--checkpoint")
-    ap.add_argument("--batch", type=int, default=16)
-    ap.add_argument("--seq", type=int, default=128)
-    ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--iterations", type=int, default=5)
-    ap.add_argument("--rounds", type=int, default=3, help="alternate the two tools this many times; best of each")
-    ap.add_argument("--native-blas", action="store_true")
+    ap.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--iterations", type=int, default=3)
+    ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--skip-gpt2", action="store_true")
+    ap.add_argument("--openblas", action="store_true", help="also time POLYTOPE_GEMM=openblas")
+    ap.add_argument("--exe", default=os.path.join(ROOT, ".build/release/polytope"))
     a = ap.parse_args()
-    env = dict(os.environ)
-    if a.native_blas:
-        env.pop("OPENBLAS_CORETYPE", None)
-        env.pop("OPENBLAS_L2_SIZE", None)
-    ckpt = a.checkpoint or subprocess.check_output([os.path.join(ROOT, "scripts/fetch-minilm.sh")], text=True).strip()
-    subprocess.check_call(["swift", "build", "-c", "release", "--product", "polytope"], cwd=ROOT, stdout=subprocess.DEVNULL)
-    exe = os.path.join(ROOT, ".build/release/polytope")
+    if not os.path.exists(a.exe):
+        subprocess.check_call(["swift", "build", "-c", "release", "--product", "polytope"], cwd=ROOT, stdout=subprocess.DEVNULL)
     import torch
     from transformers import AutoConfig, AutoModel
-    torch.set_num_threads(a.threads)
-    model = AutoModel.from_pretrained(ckpt, dtype=torch.float32).eval()
-    cfg = AutoConfig.from_pretrained(ckpt)
-    g = torch.Generator().manual_seed(0)
-    ids = torch.randint(0, cfg.vocab_size, (a.batch, a.seq), generator=g)
 
-    def torch_tps():
-        times = []
-        with torch.inference_mode():
-            model(input_ids=ids)
-            for _ in range(a.iterations):
-                t0 = time.perf_counter()
-                model(input_ids=ids)
-                times.append(time.perf_counter() - t0)
-        times.sort()
-        return a.batch * a.seq / times[len(times) // 2]
+    minilm = subprocess.check_output([os.path.join(ROOT, "scripts/fetch-minilm.sh")], text=True).strip()
+    tmp = tempfile.mkdtemp(prefix="forward-bench-")
+    models = [("all-MiniLM-L6-v2", minilm, [(16, 128), (1, 512)])]
+    if not a.skip_gpt2:
+        gdir = os.path.join(tmp, "gpt2-small-random")
+        subprocess.check_call([sys.executable, os.path.join(ROOT, "tools/make_gpt2_small_random.py"), gdir], stdout=subprocess.DEVNULL)
+        models.append(("gpt2-small-random", gdir, [(8, 128)]))
+    runtime, rows = None, []
+    for name, ckpt, shapes in models:
+        pb = os.path.join(tmp, name + ".pb")
+        subprocess.check_call([a.exe, "import", ckpt, "-o", pb, "--external-weights"], stdout=subprocess.DEVNULL)
+        model = AutoModel.from_pretrained(ckpt, dtype=torch.float32).eval()
+        cfg = AutoConfig.from_pretrained(ckpt)
+        last = "blocks.%d.hook_resid_post" % (cfg.num_hidden_layers - 1)
+        if cfg.model_type == "gpt2":
+            last = "ln_final.hook_normalized"
+        for batch, seq in shapes:
+            ids = torch.randint(0, cfg.vocab_size, (batch, seq), generator=torch.Generator().manual_seed(0))
 
-    # The machine is shared: alternate the tools and keep each one's best round.
-    ours_best, torch_best, ours = 0.0, 0.0, None
-    with tempfile.TemporaryDirectory() as tmp:
-        pb = os.path.join(tmp, "model.pb")
-        subprocess.check_call([exe, "import", ckpt, "-o", pb, "--external-weights"], stdout=subprocess.DEVNULL)
-        for _ in range(a.rounds):
-            out = subprocess.check_output([exe, "bench", "forward", "--model", pb, "--batch", str(a.batch), "--seq", str(a.seq),
-                                           "--threads", str(a.threads), "--iterations", str(a.iterations)], env=env, text=True)
-            ours = json.loads(out)
-            ours_best = max(ours_best, ours["tokens_per_second"])
-            torch_best = max(torch_best, torch_tps())
-    print(json.dumps({
-        "shape": [a.batch, a.seq], "threads": a.threads, "blas": ours["blas_core"],
-        "rounds": a.rounds,
-        "polytope_tokens_per_s": round(ours_best),
-        "torch_tokens_per_s": round(torch_best),
-        "ratio_polytope_over_torch": round(ours_best / torch_best, 3),
-        "torch": torch.__version__,
-    }, indent=1))
+            def torch_tps(bf16):
+                times = []
+                with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+                    model(input_ids=ids)
+                    for _ in range(a.iterations):
+                        t0 = time.perf_counter()
+                        model(input_ids=ids)
+                        times.append(time.perf_counter() - t0)
+                times.sort()
+                return batch * seq / times[len(times) // 2]
+
+            def ours(threads, precision, gemm=None):
+                env = dict(os.environ)
+                if gemm:
+                    env["POLYTOPE_GEMM"] = gemm
+                out = subprocess.run([a.exe, "bench", "forward", "--model", pb, "--batch", str(batch), "--seq", str(seq),
+                                      "--threads", str(threads), "--iterations", str(a.iterations), "--precision", precision,
+                                      "--hook", last], env=env, text=True, capture_output=True)
+                if out.returncode != 0:
+                    return None, out.stderr.strip()
+                return json.loads(out.stdout), None
+
+            for threads in a.threads:
+                torch.set_num_threads(threads)
+                best = {}
+                note = {}
+                variants = [("polytope fp32", "fp32", None), ("polytope bf16", "bf16", None)]
+                if a.openblas:
+                    variants.append(("polytope fp32 openblas", "fp32", "openblas"))
+                for _ in range(a.rounds):
+                    for label, prec, gemm in variants:
+                        r, err = ours(threads, prec, gemm)
+                        if r is None:
+                            note[label] = err
+                            continue
+                        runtime = runtime or {k: r[k] for k in ("cpu", "cpu_features", "gemm_kernel_detail", "blas_core")}
+                        best[label] = max(best.get(label, 0), r["tokens_per_second"])
+                    best["torch fp32"] = max(best.get("torch fp32", 0), torch_tps(False))
+                    best["torch bf16 (autocast)"] = max(best.get("torch bf16 (autocast)", 0), torch_tps(True))
+                row = {"model": name, "shape": [batch, seq], "threads": threads,
+                       "tokens_per_s": {k: round(v) for k, v in best.items()},
+                       "polytope_fp32_over_torch_fp32": round(best.get("polytope fp32", 0) / best["torch fp32"], 3),
+                       "polytope_bf16_over_torch_fp32": round(best.get("polytope bf16", 0) / best["torch fp32"], 3)}
+                if note:
+                    row["refused"] = note
+                rows.append(row)
+                print(json.dumps(row), flush=True)
+    print(json.dumps({"runtime": runtime, "torch": torch.__version__}))
+    labels = ["torch fp32", "torch bf16 (autocast)", "polytope fp32", "polytope bf16"] + (["polytope fp32 openblas"] if a.openblas else [])
+    print("\n| model | shape | threads | " + " | ".join(labels) + " | ours fp32 / torch fp32 | ours bf16 / torch fp32 |")
+    print("|---|---|---:|" + "---:|" * (len(labels) + 2))
+    for r in rows:
+        t = r["tokens_per_s"]
+        print("| %s | %dx%d | %d | %s | %.2f | %.2f |" % (r["model"], r["shape"][0], r["shape"][1], r["threads"],
+              " | ".join(str(t.get(l, "-")) for l in labels), r["polytope_fp32_over_torch_fp32"], r["polytope_bf16_over_torch_fp32"]))
 
 
 if __name__ == "__main__":

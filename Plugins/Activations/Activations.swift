@@ -18,9 +18,14 @@ final class ElementwiseActivation: ActivationLayer, @unchecked Sendable {
     func forward(_ inputs: [Matrix], context: ForwardContext) throws -> Matrix {
         var out = inputs[0]
         let function = self.function
+        let vectorGELU = function == .gelu && FastMath.hasVectorKernels
         out.data.withUnsafeMutableBufferPointer { x in
             let base = x.baseAddress!
-            Parallel.forEachChunk(count: x.count, cost: 16) { r in
+            context.threading.forEachChunk(count: x.count, cost: 16) { r in
+                if vectorGELU {
+                    FastMath.geluVector(base + r.lowerBound, count: r.count)
+                    return
+                }
                 // One loop per function, each inlined, so the compiler can vectorize it.
                 switch function {
                 case .relu: for i in r { base[i] = ActivationFunctions.relu(base[i]) }
@@ -63,7 +68,7 @@ final class SoLULayer: ActivationLayer, @unchecked Sendable {
                 for c in 0..<d { row[c] = row[c] * Foundation.exp(row[c] - mx) / sum }
             }
         }
-        out.layerNormalize(weight: lnWeight, bias: lnBias, eps: eps)
+        out.layerNormalize(weight: lnWeight, bias: lnBias, eps: eps, threading: context.threading)
         return out
     }
 }

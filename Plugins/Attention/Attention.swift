@@ -4,20 +4,18 @@ import PolytopeModel
 /// Multi-head scaled dot-product attention (Vaswani et al. 2017) with its output projection,
 /// causal (GPT-2) or bidirectional (BERT), with a key padding mask from the sequence lengths.
 ///
-/// Q, K and V for all rows of all sequences come from one sgemm (fused, as GPT-2's `c_attn`,
-/// or three); scores and the weighted sum run per (sequence, head) as strided sgemms on those
-/// matrices, with no copies. - Complexity: O(rows·d² + batch·seqLen²·d).
+/// Q, K and V for all rows of all sequences come from one GEMM on the fused weight packed at
+/// load; the attention itself is `AttentionKernel.run` (fused and tiled, parallel over
+/// batch x heads) reading Q, K, V in place. - Complexity: O(rows·d² + batch·seqLen²·d).
 final class AttentionLayer: Layer, @unchecked Sendable {
     let d: Int
     let heads: Int
     let causal: Bool
     /// Projection to [rows, 3d] (q | k | v).
-    let qkv: [Float]
+    let qkv: PackedWeight
     let qkvBias: [Float]?
-    let qkvTransposed: Bool
-    let out: [Float]
+    let out: PackedWeight
     let outBias: [Float]?
-    let outTransposed: Bool
     var outputWidth: Int { d }
 
     init(d: Int, heads: Int, causal: Bool, qkv: [Float], qkvBias: [Float]?, qkvTransposed: Bool,
@@ -25,61 +23,28 @@ final class AttentionLayer: Layer, @unchecked Sendable {
         self.d = d
         self.heads = heads
         self.causal = causal
-        self.qkv = qkv
+        self.qkv = PackedWeight(qkv, inWidth: d, outWidth: 3 * d, transposed: qkvTransposed)
         self.qkvBias = qkvBias
-        self.qkvTransposed = qkvTransposed
-        self.out = out
+        self.out = PackedWeight(out, inWidth: d, outWidth: d, transposed: outTransposed)
         self.outBias = outBias
-        self.outTransposed = outTransposed
     }
 
     func forward(_ inputs: [Matrix], context: ForwardContext) throws -> Matrix {
         let x = inputs[0]
-        let t = context.seqLen, dh = d / heads, ld = 3 * d
-        let proj = BLAS.linear(x, weight: qkv, inWidth: d, outWidth: ld, transposed: qkvTransposed, bias: qkvBias)
-        var ctxM = Matrix(zeros: x.rows, d)
-        let scale = 1 / Float(dh).squareRoot()
-        let heads = self.heads, d = self.d, causal = self.causal
-        proj.data.withUnsafeBufferPointer { p in
-            ctxM.data.withUnsafeMutableBufferPointer { c in
-                let pBase = p.baseAddress!, cBase = c.baseAddress!
-                // One (sequence, head) pair per item; each chunk has its own score buffer.
-                Parallel.forEachChunk(count: context.batch * heads, cost: 2 * t * t * dh) { items in
-                    let s = UnsafeMutablePointer<Float>.allocate(capacity: t * t)
-                    defer { s.deallocate() }
-                    for item in items {
-                        let b = item / heads, h = item % heads
-                        let base = pBase + b * t * ld
-                        let q = base + h * dh, k = base + d + h * dh, v = base + 2 * d + h * dh
-                        BLAS.gemm(transB: true, m: t, n: t, k: dh, alpha: scale, a: q, lda: ld, b: k, ldb: ld, c: s, ldc: t)
-                        AttentionLayer.softmaxRows(s, t: t, validKeys: context.lengths[b], causal: causal)
-                        BLAS.gemm(m: t, n: dh, k: t, a: s, lda: t, b: v, ldb: ld, c: cBase + b * t * d + h * dh, ldc: d)
-                    }
-                }
+        let dh = d / heads, ld = 3 * d, d = self.d
+        let proj = qkv.apply(x, bias: qkvBias, threading: context.threading, precision: context.precision)
+        let ctx = [Float](unsafeUninitializedCapacity: x.rows * d) { c, count in
+            proj.data.withUnsafeBufferPointer { p in
+                let base = p.baseAddress!
+                AttentionKernel.run(batch: context.batch, seqLen: context.seqLen, heads: heads, kvHeads: heads, headDim: dh,
+                                    q: base, ldq: ld, k: base + d, ldk: ld, v: base + 2 * d, ldv: ld,
+                                    out: c.baseAddress!, ldo: d, lengths: context.lengths, causal: causal,
+                                    scale: 1 / Float(dh).squareRoot(), threading: context.threading)
             }
+            count = x.rows * d
         }
-        return BLAS.linear(ctxM, weight: out, inWidth: d, outWidth: d, transposed: outTransposed, bias: outBias)
-    }
-
-    /// Masked softmax of each score row: keys at or past `validKeys` (padding) and, when causal,
-    /// keys after the query get weight 0. A row with no visible key (a padding query of an empty
-    /// sequence) becomes all zeros.
-    static func softmaxRows(_ s: UnsafeMutablePointer<Float>, t: Int, validKeys: Int, causal: Bool) {
-        for i in 0..<t {
-            let row = s + i * t
-            let visible = causal ? min(validKeys, i + 1) : validKeys
-            guard visible > 0 else {
-                for j in 0..<t { row[j] = 0 }
-                continue
-            }
-            var mx = -Float.infinity
-            for j in 0..<visible { mx = max(mx, row[j]) }
-            var sum: Float = 0
-            for j in 0..<visible { let e = FastMath.exp(row[j] - mx); row[j] = e; sum += e }
-            let inv = 1 / sum
-            for j in 0..<visible { row[j] *= inv }
-            for j in visible..<t { row[j] = 0 }
-        }
+        return out.apply(Matrix(rows: x.rows, cols: d, data: ctx), bias: outBias, threading: context.threading,
+                         precision: context.precision)
     }
 }
 

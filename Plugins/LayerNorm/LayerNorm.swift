@@ -16,7 +16,7 @@ final class LayerNormLayer: Layer, @unchecked Sendable {
 
     func forward(_ inputs: [Matrix], context: ForwardContext) throws -> Matrix {
         var out = inputs[0]
-        out.layerNormalize(weight: weight, bias: bias, eps: eps)
+        out.layerNormalize(weight: weight, bias: bias, eps: eps, threading: context.threading)
         return out
     }
 }

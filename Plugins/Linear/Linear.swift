@@ -14,16 +14,16 @@ public enum WeightLayout: String, Sendable {
     }
 }
 
-/// y = x W + b, batched over all rows of all sequences in one sgemm.
+/// y = x W + b, batched over all rows of all sequences in one GEMM on the weight packed at load.
 public final class LinearLayer: Layer, @unchecked Sendable {
-    public let weight: [Float]
+    public let weight: PackedWeight
     public let bias: [Float]?
     public let inWidth: Int
     public let outputWidth: Int
     public let layout: WeightLayout
 
     public init(weight: [Float], bias: [Float]?, inWidth: Int, outWidth: Int, layout: WeightLayout) {
-        self.weight = weight
+        self.weight = PackedWeight(weight, inWidth: inWidth, outWidth: outWidth, transposed: layout == .outIn)
         self.bias = bias
         self.inWidth = inWidth
         self.outputWidth = outWidth
@@ -31,8 +31,7 @@ public final class LinearLayer: Layer, @unchecked Sendable {
     }
 
     public func forward(_ inputs: [Matrix], context: ForwardContext) throws -> Matrix {
-        BLAS.linear(inputs[0], weight: weight, inWidth: inWidth, outWidth: outputWidth,
-                    transposed: layout == .outIn, bias: bias)
+        weight.apply(inputs[0], bias: bias, threading: context.threading, precision: context.precision)
     }
 
     /// Builds from params `weight` and optional `bias`, inferring the output width.

@@ -1,3 +1,5 @@
+import CKernels
+
 /// Branch-free float math that the compiler can vectorize, for the forward pass's hot loops.
 public enum FastMath {
     /// e^x with Cephes' expf scheme: x = n ln2 + r, |r| <= ln2/2, a degree-6 polynomial for
@@ -18,5 +20,15 @@ public enum FastMath {
         p = p * r + 5.0000001201e-1
         let y = p * r * r + r + 1
         return y * Float(bitPattern: UInt32(bitPattern: Int32(n) + 127) << 23)
+    }
+
+    /// True when the AVX-512 elementwise kernels run on this CPU.
+    public static let hasVectorKernels = CPU.features.contains(.avx512)
+
+    /// x = x·Φ(x) in place (exact-erf GELU, the rational erf of `ActivationFunctions.erfRational`),
+    /// 16 lanes at a time. Only when `hasVectorKernels`. - Complexity: O(count).
+    public static func geluVector(_ x: UnsafeMutablePointer<Float>, count: Int) {
+        precondition(hasVectorKernels)
+        ck_gelu_avx512(x, count)
     }
 }

@@ -9,6 +9,10 @@ public struct ForwardContext: Sendable {
     public let tokenTypeIDs: [Int32]
     /// Valid length of each sequence: positions at or past it are padding (masked as keys).
     public let lengths: [Int]
+    /// Threads this pass may use (layers split their work over at most this many).
+    public var threading: Threading = .allCores
+    /// Arithmetic of the matrix products (`Model.forward` refuses one the CPU cannot run).
+    public var precision: Precision = .fp32
 
     public init(batch: Int, seqLen: Int, tokenIDs: [Int32], tokenTypeIDs: [Int32]? = nil, lengths: [Int]? = nil) {
         precondition(tokenIDs.count == batch * seqLen)
@@ -32,6 +36,14 @@ public struct ForwardContext: Sendable {
     }
 
     public var rows: Int { batch * seqLen }
+
+    /// This context with another thread count and precision.
+    public func with(threading: Threading? = nil, precision: Precision? = nil) -> ForwardContext {
+        var c = self
+        if let threading { c.threading = threading }
+        if let precision { c.precision = precision }
+        return c
+    }
 }
 
 /// A built layer: one node of the graph, ready to run on a batch.

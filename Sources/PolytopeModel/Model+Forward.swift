@@ -55,6 +55,7 @@ extension Model {
     }
 
     private func validate(_ context: ForwardContext) throws {
+        if let why = context.precision.unsupportedReason { throw ModelError.badInput(why) }
         if spec.contextLength > 0, context.seqLen > spec.contextLength {
             throw ModelError.badInput("sequence length \(context.seqLen) exceeds the model's context length \(spec.contextLength)")
         }

@@ -145,14 +145,6 @@ public final class Collector {
         var pending: [ProbeWindow] = []
         var windowIndex = 0, nextEligible = 0, documents = 0
         let group = max(1, config.threads) * config.batchWindows
-        // Parallel batches, each single-threaded inside (BLAS and elementwise work).
-        let savedThreads = BLAS.threads, savedParallel = Parallel.enabled
-        BLAS.threads = 1
-        Parallel.enabled = false
-        defer {
-            BLAS.threads = savedThreads
-            Parallel.enabled = savedParallel
-        }
 
         /// Runs the pending group (windows with recorded tokens, in fixed batches) and commits it.
         /// Groups start at multiples of `group` windows (a multiple of the batch size).
@@ -258,7 +250,8 @@ public final class Collector {
 
     /// One forward pass over a batch of windows; codes of the recorded positions.
     func runBatch(_ windows: [ProbeWindow], hooks: [String], postHooks: [String], knots: [[Float]]) throws -> BatchResult {
-        let ctx = ForwardContext(sequences: windows.map(\.ids))
+        // Parallel batches, each single-threaded inside.
+        let ctx = ForwardContext(sequences: windows.map(\.ids)).with(threading: .serial)
         let capture = hooks + (config.keepActivations ? postHooks : [])
         let out = try model.forward(ctx, capture: capture)
         var rows: [Int] = []

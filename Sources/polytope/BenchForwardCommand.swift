@@ -9,11 +9,12 @@ struct ForwardBench: ParsableCommand {
         abstract: "Forward-pass throughput (tokens/s) on a batch of random ids (prints JSON).",
         discussion: """
         Runs the whole model (or up to --hook) on --batch sequences of --seq random ids, --iterations \
-        times after one warm-up, with --threads BLAS threads. bench/forward_bench.py runs PyTorch on \
-        the same checkpoint in the same command and prints the ratio.
+        times after one warm-up, on --threads threads, in --precision (fp32, or bf16 where the CPU \
+        has AVX512-BF16). The JSON names the CPU and the GEMM kernel that ran. \
+        bench/forward_bench.py runs PyTorch on the same checkpoint in the same command and prints the ratio.
 
         Example:
-          polytope bench forward --model models/minilm.pb --batch 16 --seq 128 --threads 2
+          polytope bench forward --model models/minilm.pb --batch 16 --seq 128 --threads 2 --precision bf16
         """)
 
     @OptionGroup var modelOptions: ModelOptions
@@ -27,8 +28,11 @@ struct ForwardBench: ParsableCommand {
     @Option(help: "Timed iterations.")
     var iterations = 5
 
-    @Option(help: "BLAS threads (default: all CPUs).")
+    @Option(help: "Threads for the pass (default: all CPUs).")
     var threads = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: "Matrix-product precision: fp32 or bf16 (bf16 needs AVX512-BF16).")
+    var precision: Precision = .fp32
 
     @Option(help: "Stop at this hook (default: the last node).")
     var hook: String?
@@ -47,9 +51,11 @@ struct ForwardBench: ParsableCommand {
             state = state &* 6364136223846793005 &+ 1442695040888963407
             return Int32(truncatingIfNeeded: (state >> 33) % UInt64(vocab))
         }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        if let why = precision.unsupportedReason { throw ValidationError(why) }
         let ctx = ForwardContext(batch: batch, seqLen: seq, tokenIDs: ids)
+            .with(threading: Threading(threads: threads), precision: precision)
         let target = hook ?? model.spec.nodes.last!.name
-        BLAS.threads = threads
         _ = try model.forward(ctx, capture: [target])
         var times: [Double] = []
         let prof = profile ? ForwardProfile() : nil
@@ -60,13 +66,16 @@ struct ForwardBench: ParsableCommand {
         }
         let best = times.min() ?? 0
         let median = times.sorted()[times.count / 2]
-        var obj: [String: Any] = [
+        var obj: [String: Any] = ForwardRuntime.report
+        obj.merge([
             "model": model.spec.name, "batch": batch, "seq": seq, "threads": threads, "hook": target,
-            "blas_core": BLAS.coreName, "seconds_best": best, "seconds_median": median,
+            "precision": precision.rawValue, "seconds_best": best, "seconds_median": median,
             "tokens_per_second": Double(batch * seq) / median,
-        ]
+        ]) { $1 }
         if let prof { obj["seconds_per_kind"] = prof.seconds.mapValues { $0 / Double(iterations) } }
         let data = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
         print(String(decoding: data, as: UTF8.self))
     }
 }
+
+extension Precision: ExpressibleByArgument {}

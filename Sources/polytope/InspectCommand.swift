@@ -39,6 +39,7 @@ struct InspectCommand: ParsableCommand {
                 "kinds": Dictionary(grouping: model.kinds, by: \.id).mapValues { $0[0].provider },
                 "available_kinds": Dictionary(uniqueKeysWithValues: registry.all.map { ($0.id, $0.provider) }),
                 "schemas": Dictionary(uniqueKeysWithValues: registry.all.map { ($0.id, $0.schema.map(Self.schemaJSON) as Any? ?? NSNull()) }),
+                "runtime": ForwardRuntime.report,
             ]
             let data = try JSONSerialization.data(withJSONObject: obj, options: [.prettyPrinted, .sortedKeys])
             print(String(decoding: data, as: UTF8.self))

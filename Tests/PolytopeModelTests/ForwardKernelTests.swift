@@ -1,0 +1,197 @@
+import Foundation
+import PolytopeBuiltins
+import PolytopeImport
+import PolytopeModel
+import XCTest
+
+/// The forward pass's kernels (CKernels via PackedWeight / AttentionKernel) against naive
+/// double-precision references, the run-time kernel choice, and bf16 fidelity.
+final class ForwardKernelTests: XCTestCase {
+    /// Deterministic values in [-1, 1).
+    func values(_ n: Int, seed: UInt64) -> [Float] {
+        var s = seed &* 0x9E37_79B9_7F4A_7C15 &+ 1
+        return (0..<n).map { _ in
+            s = s &* 6364136223846793005 &+ 1442695040888963407
+            return Float(Int64(bitPattern: s >> 11) % 2_000_000) / 1_000_000 - 1
+        }
+    }
+
+    func test_kernelChoiceOnAVX512IsNeverGeneric() throws {
+        // The rule itself, on synthetic feature sets.
+        XCTAssertEqual(GEMMKernel.choose(features: [.avx2, .avx512], forced: nil), .avx512)
+        XCTAssertEqual(GEMMKernel.choose(features: [.avx2, .avx512, .avx512bf16], forced: nil), .avx512)
+        XCTAssertEqual(GEMMKernel.choose(features: [.avx2], forced: nil), .openBLAS)
+        XCTAssertEqual(GEMMKernel.choose(features: [.avx2, .avx512], forced: "openblas"), .openBLAS)
+        // This machine: print what was chosen, and fail if it is generic on an AVX-512 CPU.
+        print("CPU: \(CPU.brand) [\(CPU.featureNames.joined(separator: ", "))]; GEMM: \(GEMMKernel.chosen.description); OpenBLAS core: \(BLAS.coreName)")
+        if CPU.features.contains(.avx512) {
+            if ProcessInfo.processInfo.environment["POLYTOPE_GEMM"] == nil {
+                XCTAssertEqual(GEMMKernel.chosen, .avx512, "AVX-512 CPU but the GEMM is \(GEMMKernel.chosen.description)")
+            }
+            XCTAssertFalse(GEMMKernel.avx512.isGenericOnThisCPU)
+            XCTAssertTrue(FastMath.hasVectorKernels)
+        }
+        XCTAssertFalse(GEMMKernel.chosen.isGenericOnThisCPU, "generic kernel \(GEMMKernel.chosen.description) on an AVX-512 CPU")
+    }
+
+    /// c = a W + bias in double, W given as [k, n] or (transposed) [n, k].
+    func naive(_ a: [Float], _ w: [Float], m: Int, k: Int, n: Int, transposed: Bool, bias: [Float]?) -> [Double] {
+        var c = [Double](repeating: 0, count: m * n)
+        for i in 0..<m {
+            for j in 0..<n {
+                var s = Double(bias?[j] ?? 0)
+                for p in 0..<k { s += Double(a[i * k + p]) * Double(transposed ? w[j * k + p] : w[p * n + j]) }
+                c[i * n + j] = s
+            }
+        }
+        return c
+    }
+
+    func kernels() -> [GEMMKernel] { CPU.features.contains(.avx512) ? [.avx512, .openBLAS] : [.openBLAS] }
+
+    func test_packedGEMMMatchesNaive() throws {
+        // Tails on every axis: rows not a multiple of 12, columns not of 32, K over one 384 slice.
+        let shapes = [(1, 1, 1), (13, 7, 33), (25, 385, 70), (100, 800, 64), (3, 40, 300)]
+        for (si, (m, k, n)) in shapes.enumerated() {
+            for transposed in [false, true] {
+                let a = values(m * k, seed: UInt64(si)), w = values(k * n, seed: UInt64(si + 100))
+                let bias = si % 2 == 0 ? values(n, seed: 7) : nil
+                let ref = naive(a, w, m: m, k: k, n: n, transposed: transposed, bias: bias)
+                for kernel in kernels() {
+                    let pw = PackedWeight(w, inWidth: k, outWidth: n, transposed: transposed, kernel: kernel)
+                    for threads in [1, 2, 3] {
+                        let got = pw.apply(Matrix(rows: m, cols: k, data: a), bias: bias, threading: Threading(threads: threads))
+                        var worst = 0.0
+                        for i in 0..<(m * n) { worst = max(worst, abs(Double(got.data[i]) - ref[i]) / (1 + abs(ref[i]))) }
+                        XCTAssertLessThan(worst, 1e-6 * Double(k).squareRoot() + 1e-6, "\(kernel) \(m)x\(k)x\(n) transposed \(transposed) threads \(threads)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// bf16: inputs rounded to bf16 (products exact in fp32), fp32 accumulation.
+    func test_bf16GEMMMatchesRoundedReference() throws {
+        guard Precision.bf16.isSupported else {
+            throw XCTSkip("bf16 kernels need AVX512-BF16: \(Precision.bf16.unsupportedReason ?? "")")
+        }
+        func bf16(_ x: Float) -> Float {
+            var u = x.bitPattern
+            u = u &+ 0x7fff &+ ((u >> 16) & 1)
+            return Float(bitPattern: u & 0xffff_0000)
+        }
+        for (m, k, n) in [(13, 7, 33), (30, 385, 70), (5, 800, 100)] {
+            let a = values(m * k, seed: 3), w = values(k * n, seed: 4), bias = values(n, seed: 5)
+            let ref = naive(a.map(bf16), w.map(bf16), m: m, k: k, n: n, transposed: true, bias: bias)
+            let pw = PackedWeight(w, inWidth: k, outWidth: n, transposed: true, kernel: .avx512)
+            for threads in [1, 2] {
+                let got = pw.apply(Matrix(rows: m, cols: k, data: a), bias: bias, threading: Threading(threads: threads), precision: .bf16)
+                var worst = 0.0
+                for i in 0..<(m * n) { worst = max(worst, abs(Double(got.data[i]) - ref[i])) }
+                XCTAssertLessThan(worst, 1e-4 * Double(k).squareRoot(), "bf16 \(m)x\(k)x\(n) threads \(threads)")
+                // And it really is reduced precision: fp32 inputs give a different answer.
+                let exact = naive(a, w, m: m, k: k, n: n, transposed: true, bias: bias)
+                XCTAssertGreaterThan(zip(got.data, exact).map { abs(Double($0) - $1) }.max()!, 1e-6)
+            }
+        }
+    }
+
+    func test_attentionKernelMatchesNaive() throws {
+        let batch = 3, t = 21
+        let lengths = [21, 5, 0]
+        let kernels: [GEMMKernel] = CPU.features.contains(.avx512) ? [.avx512, .openBLAS] : [.openBLAS]
+        for (heads, kvHeads, dh) in [(4, 4, 24), (4, 2, 64), (2, 1, 40)] {
+            let ldq = heads * dh + 3, ldk = kvHeads * dh + 5, ldo = heads * dh + 1
+            let q = values(batch * t * ldq, seed: 11), k = values(batch * t * ldk, seed: 12), v = values(batch * t * ldk, seed: 13)
+            for causal in [false, true] {
+                // Reference in double.
+                var ref = [Double](repeating: 0, count: batch * t * ldo)
+                for b in 0..<batch {
+                    for h in 0..<heads {
+                        let g = h / (heads / kvHeads)
+                        for i in 0..<t {
+                            let vis = causal ? min(lengths[b], i + 1) : lengths[b]
+                            guard vis > 0 else { continue }
+                            var s = [Double](repeating: 0, count: vis)
+                            for j in 0..<vis {
+                                for c in 0..<dh { s[j] += Double(q[(b * t + i) * ldq + h * dh + c]) * Double(k[(b * t + j) * ldk + g * dh + c]) }
+                                s[j] /= Double(dh).squareRoot()
+                            }
+                            let mx = s.max()!
+                            let e = s.map { Foundation.exp($0 - mx) }, sum = e.reduce(0, +)
+                            for c in 0..<dh {
+                                var o = 0.0
+                                for j in 0..<vis { o += e[j] / sum * Double(v[(b * t + j) * ldk + g * dh + c]) }
+                                ref[(b * t + i) * ldo + h * dh + c] = o
+                            }
+                        }
+                    }
+                }
+                for kernel in kernels {
+                    for threads in [1, 2] {
+                        var out = [Float](repeating: .nan, count: batch * t * ldo)
+                        q.withUnsafeBufferPointer { qp in k.withUnsafeBufferPointer { kp in v.withUnsafeBufferPointer { vp in
+                            out.withUnsafeMutableBufferPointer { op in
+                                AttentionKernel.run(batch: batch, seqLen: t, heads: heads, kvHeads: kvHeads, headDim: dh,
+                                                    q: qp.baseAddress!, ldq: ldq, k: kp.baseAddress!, ldk: ldk, v: vp.baseAddress!, ldv: ldk,
+                                                    out: op.baseAddress!, ldo: ldo, lengths: lengths, causal: causal,
+                                                    scale: 1 / Float(dh).squareRoot(), threading: Threading(threads: threads), kernel: kernel)
+                            }
+                        } } }
+                        var worst = 0.0
+                        for r in 0..<(batch * t) {
+                            for c in 0..<(heads * dh) { worst = max(worst, abs(Double(out[r * ldo + c]) - ref[r * ldo + c])) }
+                            XCTAssertTrue(out[r * ldo + heads * dh].isNaN, "wrote past the heads' columns")
+                        }
+                        XCTAssertLessThan(worst, 1e-5, "\(kernel) heads \(heads)/\(kvHeads) dh \(dh) causal \(causal) threads \(threads)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// The share of polytope bits (mlp.hook_pre > 0, every layer) that a bf16 pass agrees on
+    /// with the fp32 pass, on the GELU GPT-2 and BERT fixtures' reference inputs: at least 99.5%.
+    func test_bf16PolytopeBitsAgreeWithFP32() throws {
+        guard Precision.bf16.isSupported else {
+            throw XCTSkip("bf16 needs AVX512-BF16: \(Precision.bf16.unsupportedReason ?? "")")
+        }
+        for name in ["gpt2-gelu", "bert"] {
+            let out = Fixtures.tempDir().appendingPathComponent("\(name).pb").path
+            let spec = try HFImporter.convert(directory: Fixtures.runtime(name).path, options: .init(outputPath: out, externalWeights: false))
+            try ModelFile.write(spec, to: out)
+            let model = try Model.load(path: out, registry: .builtins())
+            let inputs = try Fixtures.inputs(name)
+            let hooks = model.hookNames.filter { $0.hasSuffix("mlp.hook_pre") }
+            XCTAssertFalse(hooks.isEmpty)
+            let ctx = ForwardContext(sequences: inputs.sequences.map(\.ids))
+            let f32 = try model.forward(ctx, capture: hooks)
+            let b16 = try model.forward(ctx.with(precision: .bf16), capture: hooks)
+            var agree = 0, total = 0, maxErr: Float = 0
+            for hook in hooks {
+                let a = try XCTUnwrap(f32[hook]), b = try XCTUnwrap(b16[hook])
+                for (x, y) in zip(a.data, b.data) {
+                    total += 1
+                    if (x > 0) == (y > 0) { agree += 1 }
+                    maxErr = max(maxErr, abs(x - y))
+                }
+            }
+            let share = Double(agree) / Double(total)
+            print("\(name): bf16 bits agreeing with fp32 \(agree)/\(total) = \(share); max |error| at mlp.hook_pre \(maxErr)")
+            XCTAssertGreaterThanOrEqual(share, 0.995, name)
+            XCTAssertGreaterThan(maxErr, 0, "bf16 pass identical to fp32: the bf16 path did not run")
+        }
+    }
+
+    func test_bf16RefusedWhereUnsupported() throws {
+        let model = try Model.load(path: Fixtures.repoRoot.appendingPathComponent("models/gpt2-relu.pb").path, registry: .builtins())
+        let ctx = ForwardContext(sequences: [[1, 2, 3]]).with(precision: .bf16)
+        if Precision.bf16.isSupported {
+            XCTAssertNoThrow(try model.forward(ctx, capture: ["blocks.0.mlp.hook_pre"]))
+        } else {
+            XCTAssertThrowsError(try model.forward(ctx, capture: ["blocks.0.mlp.hook_pre"])) { e in
+                XCTAssertTrue("\(e)".contains("AVX512-BF16"), "\(e)")
+            }
+        }
+    }
+}
