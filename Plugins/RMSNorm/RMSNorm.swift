@@ -20,7 +20,7 @@ final class RMSNormLayer: Layer, @unchecked Sendable {
         gain.withUnsafeBufferPointer { g in
             out.data.withUnsafeMutableBufferPointer { x in
                 let base = x.baseAddress!, gain = g.baseAddress!
-                Parallel.forEachChunk(count: n, cost: 3 * d) { rows in
+                context.threading.forEachChunk(count: n, cost: 3 * d) { rows in
                     for r in rows {
                         let row = base + r * d
                         var sq = 0.0

@@ -72,7 +72,7 @@ final class SurrogateActivation: ActivationLayer, @unchecked Sendable {
         let f = self.f
         out.data.withUnsafeMutableBufferPointer { x in
             let base = x.baseAddress!
-            Parallel.forEachChunk(count: x.count, cost: 16) { r in
+            context.threading.forEachChunk(count: x.count, cost: 16) { r in
                 for i in r { base[i] = f(base[i]) }
             }
         }
