@@ -17,8 +17,9 @@ Writes Tests/PolytopeTokenizersTests/Fixtures/tokenizer-json/:
                       tokenizers.Tokenizer.encode(text) (markers added by the post-processor
                       included; HF's character offsets converted to bytes). Offsets are stored
                       delta-coded: [start - previous end, end - start] per token.
-  runtime-gpt2.json   the same for Tests/Fixtures/runtime/gpt2-gelu/tokenizer.json (the tiny
-                      GPT-2 checkpoints' tokenizer), for the tokenizer.json-only checkpoint test.
+  runtime-gpt2.json, runtime-bert.json
+                      the same for Tests/Fixtures/runtime/{gpt2-gelu,bert}/tokenizer.json (the tiny
+                      checkpoints' tokenizers), for the tokenizer.json-only checkpoint tests.
 
 Tokenizers (all but smollm2* use GPT-2's 50257-token vocabulary):
   gpt2            GPT-2's tokenizer.json (ByteLevel, ByteLevel post-processor)
@@ -261,10 +262,12 @@ def main():
                "tokenizers": sorted(toks), "cases": cases},
               open(os.path.join(OUT, "cases.json"), "w", encoding="utf-8"), ensure_ascii=False, separators=(",", ":"))
 
-    rt = Tokenizer.from_file(os.path.join(ROOT, "Tests", "Fixtures", "runtime", "gpt2-gelu", "tokenizer.json"))
-    rcases = [{"name": n, "text": t, **encode(rt, t)} for n, t in texts[:-1] + [("austen", austen[30000:32000])]]
-    json.dump({"tokenizer": "Tests/Fixtures/runtime/gpt2-gelu/tokenizer.json", "cases": rcases},
-              open(os.path.join(OUT, "runtime-gpt2.json"), "w", encoding="utf-8"), ensure_ascii=False, separators=(",", ":"))
+    for family, folder in (("gpt2", "gpt2-gelu"), ("bert", "bert")):
+        path = os.path.join("Tests", "Fixtures", "runtime", folder, "tokenizer.json")
+        rt = Tokenizer.from_file(os.path.join(ROOT, path))
+        rcases = [{"name": n, "text": t, **encode(rt, t)} for n, t in texts[:-1] + [("austen", austen[30000:32000])]]
+        json.dump({"tokenizer": path, "cases": rcases},
+                  open(os.path.join(OUT, f"runtime-{family}.json"), "w", encoding="utf-8"), ensure_ascii=False, separators=(",", ":"))
     for f in sorted(os.listdir(OUT)):
         p = os.path.join(OUT, f)
         print(f, os.path.getsize(p) if os.path.isfile(p) else "")

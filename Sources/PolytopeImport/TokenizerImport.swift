@@ -3,24 +3,27 @@ import PolytopeModel
 import PolytopeTokenizers
 
 /// Reads a checkpoint's tokenizer files verbatim into the model file's tokenizer spec:
-/// vocab.json + merges.txt or vocab.txt when present (as before), else tokenizer.json alone.
+/// vocab.json + merges.txt (when tokenizer.json, if any, adds nothing to GPT-2's rules) or
+/// vocab.txt when present, as before; else tokenizer.json alone.
 /// The post-processor's sequence markers: `HuggingFaceTokenizerJSON.sequenceMarkers(from:)`.
 enum TokenizerImport {
     static func bpe(_ ck: HFCheckpoint) throws -> TokenizerSpec? {
         var spec = TokenizerSpec(kind: .byteLevelBPE)
-        if let v = ck.file("vocab.json"), let m = ck.file("merges.txt") {
+        let json = try ck.file("tokenizer.json").map(read)
+        // vocab.json + merges.txt (GPT-2's rules) only where tokenizer.json says no more than
+        // they do; a Llama-3 / SmolLM2 / OPT tokenizer.json (split regex, digits, markers,
+        // added tokens) is what the model file keeps then.
+        if let v = ck.file("vocab.json"), let m = ck.file("merges.txt"), json.map(HuggingFaceTokenizerJSON.isPlainGPT2) ?? true {
             spec.vocabJSON = try read(v)
             spec.mergesTXT = try read(m)
             if let vocab = (try? JSONSerialization.jsonObject(with: spec.vocabJSON)) as? [String: Int] {
                 for t in ["<|endoftext|>"] { if let id = vocab[t] { spec.specialTokens[t] = id } }
             }
-        } else if let t = ck.file("tokenizer.json") {
-            spec.tokenizerJSON = try read(t)
-        } else {
+        } else if json == nil {
             return nil
         }
-        if let t = ck.file("tokenizer.json") {
-            spec.tokenizerJSON = try read(t)
+        if let json {
+            spec.tokenizerJSON = json
             for (content, id) in addedTokens(spec.tokenizerJSON) { spec.specialTokens[content] = id }
         }
         return spec

@@ -143,6 +143,23 @@ extension HuggingFaceTokenizerJSON {
         return (markers, trim, keep)
     }
 
+    /// Whether a `tokenizer.json` is byte-level BPE with exactly GPT-2's rules — no normalizer,
+    /// a lone `ByteLevel(add_prefix_space: false, use_regex: true)` pre-tokenizer, no
+    /// `ignore_merges`, no markers, every added token special — so that its vocab.json +
+    /// merges.txt give the same ids. False for anything else, unreadable files included.
+    public static func isPlainGPT2(_ data: Data) -> Bool {
+        guard let root = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
+              let model = root["model"] as? [String: Any], model["type"] as? String ?? "BPE" == "BPE",
+              root["normalizer"] == nil || root["normalizer"] is NSNull,
+              model["ignore_merges"] as? Bool != true,
+              let pre = root["pre_tokenizer"] as? [String: Any], pre["type"] as? String == "ByteLevel",
+              pre["add_prefix_space"] as? Bool != true, pre["use_regex"] as? Bool != false else { return false }
+        let refuse = { (reason: String) in TokenizerError.malformedFile(file: "tokenizer.json", line: 0, reason: reason) }
+        guard let added = try? addedTokens(root, refuse), added.allSatisfy({ $0.special && !$0.lstrip && !$0.rstrip && !$0.singleWord }),
+              let post = try? postProcessor(root["post_processor"], vocab: [:], refuse), post.0.isEmpty else { return false }
+        return true
+    }
+
     /// The sequence markers a `tokenizer.json`'s post-processor adds, without building the
     /// tokenizer (for importers that record them in a model's anatomy).
     public static func sequenceMarkers(from data: Data, fileName: String = "tokenizer.json") throws -> SequenceMarkers {

@@ -50,6 +50,18 @@ final class TokenizerJSONFixtureTests: XCTestCase {
         XCTAssertEqual(minilm.sequenceMarkers.suffix, [102])
     }
 
+    /// Which files vocab.json + merges.txt can stand in for (the importer keeps those then).
+    func testPlainGPT2Detection() throws {
+        for name in ["gpt2", "gpt2_strings", "smollm2_gguf"] {
+            XCTAssertTrue(HuggingFaceTokenizerJSON.isPlainGPT2(try Fixtures.data("tokenizer-json/\(name).shell.json")), name)
+        }
+        for name in ["roberta_style", "llama3_style", "qwen2_style", "neox_style", "opt_style", "smollm2"] {
+            XCTAssertFalse(HuggingFaceTokenizerJSON.isPlainGPT2(try Fixtures.data("tokenizer-json/\(name).shell.json")), name)
+        }
+        XCTAssertFalse(HuggingFaceTokenizerJSON.isPlainGPT2(try Fixtures.data("minilm/tokenizer.json")))
+        XCTAssertFalse(HuggingFaceTokenizerJSON.isPlainGPT2(Data("{".utf8)))
+    }
+
     func testSpecialTokensOnlyWhereAllowedOtherAddedTokensAlways() throws {
         let tok = try JSONFixtures.tokenizer("llama3_style")
         let plain = try tok.encode("<|end_of_text|> wizard", options: EncodeOptions(addSpecialTokens: false))

@@ -42,6 +42,17 @@ final class WordPieceFixtureTests: XCTestCase {
         }
     }
 
+    /// The same reference through MiniLM's tokenizer.json (first novel of the manifest).
+    func testAustenFromTokenizerJSONMatchesHuggingFace() throws {
+        let tok = try HuggingFaceTokenizerJSON.load(path: Fixtures.path("minilm/tokenizer.json"))
+        let manifest = try Fixtures.manifest()
+        let novel = try XCTUnwrap(manifest.bert.first)
+        let ids = try Fixtures.u16("bert_austen.u16")
+        let offsets = try Fixtures.packedOffsets("bert_austen.offsets", counts: manifest.bert.map(\.tokens))
+        assertTokens(try tok.encode(try Fixtures.corpus(novel.file), options: EncodeOptions(addSpecialTokens: false)),
+                     ids: Array(ids[0..<novel.tokens]), offsets: Array(offsets[0..<novel.tokens]), "tokenizer.json " + novel.file)
+    }
+
     func testMarkersUnknownAndDecode() throws {
         let tok = try Fixtures.minilm.get()
         let cls = try XCTUnwrap(tok.tokenID("[CLS]")), sep = try XCTUnwrap(tok.tokenID("[SEP]"))
