@@ -80,7 +80,10 @@ public final class Collector {
     public func run(restart: Bool) throws -> CollectionResult {
         let planner = try planner()
         let fingerprint = config.fingerprint(corpus: corpus, contextLength: planner.contextLength)
-        let state = restart ? nil : try ProbeState.read(dir: dir)
+        var state = restart ? nil : try ProbeState.read(dir: dir)
+        if state != nil, state!.fingerprint[ProbeConfig.precisionKey] == nil {
+            state!.fingerprint[ProbeConfig.precisionKey] = Precision.fp32.rawValue
+        }
         if let s = state, s.fingerprint != fingerprint {
             throw ProbeError.differentRun(dir: dir.path, differences: ProbeState.differences(s.fingerprint, fingerprint))
         }
@@ -251,7 +254,7 @@ public final class Collector {
     /// One forward pass over a batch of windows; codes of the recorded positions.
     func runBatch(_ windows: [ProbeWindow], hooks: [String], postHooks: [String], knots: [[Float]]) throws -> BatchResult {
         // Parallel batches, each single-threaded inside.
-        let ctx = ForwardContext(sequences: windows.map(\.ids)).with(threading: .serial)
+        let ctx = ForwardContext(sequences: windows.map(\.ids)).with(threading: .serial, precision: config.precision)
         let capture = hooks + (config.keepActivations ? postHooks : [])
         let out = try model.forward(ctx, capture: capture)
         var rows: [Int] = []

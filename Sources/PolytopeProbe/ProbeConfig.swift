@@ -1,4 +1,5 @@
 import Foundation
+import PolytopeModel
 
 /// Everything that decides which codes a probe records. Two runs with equal fingerprints
 /// record identical codes, so one may continue the other.
@@ -23,6 +24,9 @@ public struct ProbeConfig: Sendable {
     /// Record only this shard's part of the corpus (`polytope merge` joins the shards).
     public var shard: ProbeShard?
     public var quiet = false
+    /// Arithmetic of the forward pass's matrix products; recorded in the fingerprint, so a
+    /// run never resumes across precisions.
+    public var precision: Precision = .fp32
 
     public init(modelPath: String, corpusPaths: [String]) {
         self.modelPath = modelPath
@@ -42,6 +46,7 @@ public struct ProbeConfig: Sendable {
             "batch_windows": "\(batchWindows)",
             "max_windows": maxWindows.map(String.init) ?? "all",
             "activations": "\(keepActivations)",
+            ProbeConfig.precisionKey: precision.rawValue,
         ]
         if let shard { fp[ProbeConfig.shardKey] = shard.description }
         return fp
@@ -49,4 +54,6 @@ public struct ProbeConfig: Sendable {
 
     /// The fingerprint entry of a shard (absent in a single run's fingerprint).
     public static let shardKey = "shard"
+    /// The fingerprint entry of the precision (states written before it existed were fp32).
+    public static let precisionKey = "precision"
 }

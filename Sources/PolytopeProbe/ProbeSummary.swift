@@ -23,6 +23,11 @@ public struct ProbeSummary: Codable, Sendable {
     public var totalSeconds: Double
     public var resumedFromRows: Int?
     public var layerTimings: [LayerTiming]
+    /// The forward pass's GEMM kernel (`GEMMKernel.description`) and precision; collection
+    /// throughput = tokens through the model / collection seconds. Absent in older summaries.
+    public var gemmKernel: String?
+    public var precision: String?
+    public var collectionTokensPerSecond: Double?
 
     public init(model: String, modelPath: String, architecture: String, layers: [Int], bits: [Int], corpus: [String],
                 documents: Int, windows: Int, tokensSeen: Int, tokensRecorded: Int, sampling: String, k: Int, method: String,
@@ -60,5 +65,6 @@ public struct ProbeSummary: Codable, Sendable {
         case hammingKernel = "hamming_kernel", blasCore = "blas_core", collectionSeconds = "collection_seconds"
         case analysisSeconds = "analysis_seconds", totalSeconds = "total_seconds", resumedFromRows = "resumed_from_rows"
         case layerTimings = "layer_timings"
+        case gemmKernel = "gemm_kernel", precision, collectionTokensPerSecond = "collection_tokens_per_second"
     }
 }
