@@ -17,6 +17,7 @@ struct RunCommand: ParsableCommand {
         Example:
           polytope run --text "It is a truth universally acknowledged" \\
               --hook blocks.0.mlp.hook_pre --hook blocks.3.mlp.hook_post --out out/run
+          polytope run --text "It is a truth" --hook blocks.0.mlp.hook_pre --precision bf16 --out out/run-bf16
         """)
 
     @OptionGroup var modelOptions: ModelOptions
@@ -33,9 +34,13 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Output directory (created if missing).", valueName: "DIR"))
     var out: String
 
+    @Option(help: "Matrix-product precision: fp32, or bf16 on CPUs with AVX512-BF16.")
+    var precision: Precision = .fp32
+
     func validate() throws {
         guard (text == nil) != (ids == nil) else { throw ValidationError("give exactly one of --text or --ids") }
         guard !hooks.isEmpty else { throw ValidationError("give at least one --hook (see `polytope inspect` for names)") }
+        if let why = precision.unsupportedReason { throw ValidationError(why) }
     }
 
     func run() throws {
@@ -55,7 +60,7 @@ struct RunCommand: ParsableCommand {
         }
         guard !tokenIDs.isEmpty else { throw ValidationError("the input has no tokens") }
         for h in hooks { _ = try model.nodeIndex(hook: h) }
-        let outputs = try model.forward(ForwardContext(sequences: [tokenIDs]), capture: hooks)
+        let outputs = try model.forward(ForwardContext(sequences: [tokenIDs]).with(precision: precision), capture: hooks)
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         for h in hooks {
             let m = outputs[h]!
