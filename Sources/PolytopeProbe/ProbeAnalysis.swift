@@ -17,6 +17,9 @@ public struct AnalysisOptions: Sendable {
     /// Baselines use at most this many recorded tokens (a seeded sample; their matrix is n² UInt16).
     public var baselineLimit = 12_000
     public var quiet = false
+    /// Clusterings made elsewhere (e.g. `polytope cluster --sample` + `assign` at scale), by layer:
+    /// used instead of clustering that layer here.
+    public var precomputed: [Int: KMedoidsResult] = [:]
     public init() {}
 }
 
@@ -52,7 +55,10 @@ public enum ProbeAnalysis {
             }
             log("layer \(layer): clustering \(codes.rows) codes of \(codes.bits) bits into k = \(options.k) (\(options.kmedoids.method))")
             let t0 = Date()
-            let result = try KMedoids.cluster(codes, k: options.k, options: options.kmedoids)
+            let result = try options.precomputed[layer] ?? KMedoids.cluster(codes, k: options.k, options: options.kmedoids)
+            guard result.labels.count == codes.rows, result.medoids.count == options.k else {
+                throw ProbeError.corruptState("the clustering of layer \(layer) has \(result.labels.count) labels and \(result.medoids.count) medoids, expected \(codes.rows) and k = \(options.k)")
+            }
             let seconds = Date().timeIntervalSince(t0)
             clusterings.append((layer, codes, result, seconds))
             try codes.writeNPY(to: dir.appendingPathComponent("codes-layer\(layer).npy"))

@@ -26,6 +26,7 @@ struct ClusterCommand: ParsableCommand {
           polytope cluster out/codes/blocks.3.mlp.hook_pre.plcodes --k 20 --seed 1 --out clusters.json
           polytope cluster codes.npy --k 50 --init lab --memory 512M --threads 2 --out c.json --verbose
           polytope cluster codes.npy --method hdbscan --min-cluster-size 10 --out h.json --labels h.npy
+          polytope cluster out/probe/codes-layer1.plcodes --k 100 --sample 20000 --out medoids-layer1.json
 
         Writes (atomically) JSON with "medoids", "labels", "loss", "iterations", "swaps", "mode", \
         "kernel", "silhouette" and per-cluster "clusters": [{"medoid","size","mean_distance","max_distance"}]; \
@@ -57,6 +58,9 @@ struct ClusterCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also write the labels as int32 .npy (-1: HDBSCAN noise), atomically.", valueName: "PATH"))
     var labels: String?
 
+    @Option(help: ArgumentHelp("At scale: FasterPAM on a CLARA sample of M codes of one code file (only those rows are read) and write the medoids (rows and codes) to --out; label every code with polytope assign. Same medoids as --method clara --samples 1 --sample-size M.", valueName: "M"))
+    var sample: Int?
+
     @Flag(help: "Report the Hamming kernel, the mode and timings on stderr.")
     var verbose = false
 
@@ -75,6 +79,10 @@ struct ClusterCommand: ParsableCommand {
         let outDir = outURL.deletingLastPathComponent().path
         guard access(outDir.isEmpty ? "." : outDir, W_OK) == 0 else {
             throw CodesCommandError("cannot write \(out): directory \(outDir) is missing or not writable")
+        }
+        if let sample {
+            try runSample(sample, outURL: outURL)
+            return
         }
         let start = Date()
         var matrix: CodeMatrix? = nil

@@ -11,7 +11,7 @@ struct Polytope: ParsableCommand {
         --plugin PATH.so (repeatable; may also come before the command name).
         """,
         subcommands: [
-            ProbeCommand.self, MergeCommand.self, ImportCommand.self, RunCommand.self, InspectCommand.self, ClusterCommand.self, BenchCommand.self,
+            ProbeCommand.self, MergeCommand.self, AssignCommand.self, ImportCommand.self, RunCommand.self, InspectCommand.self, ClusterCommand.self, BenchCommand.self,
             TokenizeCommand.self, BenchTokenizerCommand.self, PathsCommand.self, ScaleCommand.self, StatsCommand.self, LinearizeCommand.self,
         ])
 

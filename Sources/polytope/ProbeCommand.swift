@@ -94,6 +94,9 @@ struct ProbeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Record only shard I of N (0-based): contiguous whole batches of the corpus's windows, resumable; no clustering. I/N, /N (I from $SLURM_ARRAY_TASK_ID or $JOB_COMPLETION_INDEX) or auto (N from $SLURM_ARRAY_TASK_COUNT too). Join the shards with polytope merge.", valueName: "I/N"))
     var shard: String?
 
+    @Option(help: ArgumentHelp("Report with the clustering made at scale instead of clustering here: DIR/medoids-layerL.json (polytope cluster --sample) and DIR/layerL/ (polytope assign shards) for each --layer.", valueName: "DIR"))
+    var assignments: String?
+
     @Flag(help: "Discard an earlier run in DIR instead of continuing it.")
     var restart = false
 
@@ -171,6 +174,10 @@ struct ProbeCommand: ParsableCommand {
         analysis.membersShown = members
         analysis.baselines = baselines
         analysis.quiet = quiet
+        if let assignments {
+            analysis.precomputed = try ProbeCommand.loadAssignments(URL(fileURLWithPath: assignments), layers: chosenLayers, k: k, probe: dir)
+            analysis.kmedoids.method = .clara
+        }
         let t0 = Date()
         let (data, timings) = try ProbeAnalysis.analyze(dir: dir, layers: chosenLayers, modelName: model.spec.name, corpus: corpusValue,
                                                         tokenizer: tokenizer, collection: collection, options: analysis)
@@ -203,6 +210,24 @@ struct ProbeCommand: ParsableCommand {
             }
             print("report: \(dir.appendingPathComponent("report.html").path)")
         }
+    }
+}
+
+extension ProbeCommand {
+    /// The at-scale clustering of each layer: medoids checked against the probe's codes, shards joined.
+    static func loadAssignments(_ root: URL, layers: [Int], k: Int, probe: URL) throws -> [Int: KMedoidsResult] {
+        var out: [Int: KMedoidsResult] = [:]
+        for layer in layers {
+            let file = root.appendingPathComponent("medoids-layer\(layer).json")
+            let set = try MedoidSet.read(file)
+            let codes = try CodeFile.header(of: probe.appendingPathComponent("codes-layer\(layer).plcodes"))
+            guard set.k == k else { throw ValidationError("--assignments: \(file.path) has k = \(set.k) but --k is \(k); pass --k \(set.k)") }
+            guard set.rows == codes.rows, set.provenance == codes.provenance else {
+                throw ValidationError("--assignments: \(file.path) was drawn from other codes (\(set.rows) rows) than \(probe.path)'s layer \(layer) (\(codes.rows) rows)")
+            }
+            out[layer] = try ScaleClustering.join(dir: root.appendingPathComponent("layer\(layer)"), medoids: set)
+        }
+        return out
     }
 }
 
