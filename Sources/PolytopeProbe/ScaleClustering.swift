@@ -124,6 +124,7 @@ public enum ScaleClustering {
 
     /// Labels shard `shard` of the code file's rows; writes `assign-I-of-N.npy` and `.json` into `dir`.
     /// - Complexity: O(rows k bits/64), reading the slice in blocks.
+    @discardableResult
     public static func assign(codes url: URL, medoids: MedoidSet, shard: ProbeShard, threads: Int, into dir: URL,
                               blockRows: Int = 1 << 16) throws -> AssignmentPart {
         let header = try CodeFile.header(of: url)
