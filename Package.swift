@@ -22,7 +22,7 @@ let package = Package(
     name: "PolytopeLens",
     products: [
         .executable(name: "polytope", targets: ["polytope"]),
-        .library(name: "PolytopeLens", targets: ["PolytopeProbe", "PolytopeReport"]),
+        .library(name: "PolytopeLens", targets: ["PolytopeProbe", "PolytopeReport", "PolytopeGGUF"]),
         // An example runtime plugin, built as a shared library against the C ABI only.
         .library(name: "PolytopeLeakyReLU", type: .dynamic, targets: ["LeakyReLUPlugin"]),
         // The C API (Sources/CPolytopeLens/include/polytopelens.h) for the Python package.
@@ -52,11 +52,13 @@ let package = Package(
         // Small shared I/O: NumPy .npy reading/writing, atomic (temp + rename) file writes.
         .target(name: "PolytopeIO"),
         .target(name: "PolytopeTokenizers"),
+        // GGUF (llama.cpp) files: header, metadata, tensor infos, dequantisation, llama reading.
+        .target(name: "PolytopeGGUF"),
         .target(name: "PolytopeCodes", dependencies: ["CKernels", "PolytopeIO"]),
         .target(name: "PolytopeClustering", dependencies: ["PolytopeCodes", "CKernels"]),
     ] + kindTargets + [
         .target(name: "PolytopeBuiltins", dependencies: builtinKinds.map { .target(name: "Kind\($0)") } + ["PolytopeModel"]),
-        .target(name: "PolytopeImport", dependencies: ["PolytopeModel", "PolytopeTokenizers"]),
+        .target(name: "PolytopeImport", dependencies: ["PolytopeModel", "PolytopeTokenizers", "PolytopeGGUF", "PolytopeIO"]),
         .target(
             name: "PolytopeProbe",
             dependencies: ["PolytopeModel", "PolytopeBuiltins", "PolytopeTokenizers", "PolytopeCodes", "PolytopeClustering"]),
@@ -81,7 +83,8 @@ let package = Package(
     ] + examplePlugins.map { .target(name: "Example\($0)", dependencies: ["CPolytopePlugin"], path: "Plugins/Example\($0)") } + [
 
         // Helpers shared by the test targets (locating build products).
-        .target(name: "PolytopeTestSupport", path: "Tests/PolytopeTestSupport"),
+        .target(name: "PolytopeTestSupport", dependencies: ["PolytopeGGUF"], path: "Tests/PolytopeTestSupport"),
+        .testTarget(name: "PolytopeGGUFTests", dependencies: ["PolytopeTestSupport", "PolytopeGGUF", "PolytopeImport", "PolytopeModel", "PolytopeBuiltins", "PolytopeIO"]),
         .testTarget(name: "PolytopeModelTests", dependencies: ["PolytopeTestSupport", "PolytopeModel", "PolytopeBuiltins", "PolytopeImport", "PolytopeIO", "KindActivations"]),
         .testTarget(name: "PolytopeTokenizersTests", dependencies: ["PolytopeTokenizers"], resources: [.copy("Fixtures")]),
         .testTarget(
@@ -90,7 +93,7 @@ let package = Package(
         .testTarget(
             name: "PolytopeGeometryTests",
             dependencies: ["PolytopeGeometry", "PolytopeBuiltins", "PolytopeImport", "PolytopeModel", "PolytopeIO", "PolytopeCodes"]),
-        .testTarget(name: "PolytopeRobustnessTests", dependencies: ["PolytopeTestSupport", "PolytopeModel", "PolytopeImport", "PolytopeCodes", "PolytopeIO", "PolytopeBuiltins", "PolytopeTokenizers", "PolytopeProbe"]),
+        .testTarget(name: "PolytopeRobustnessTests", dependencies: ["PolytopeTestSupport", "PolytopeModel", "PolytopeImport", "PolytopeGGUF", "PolytopeCodes", "PolytopeIO", "PolytopeBuiltins", "PolytopeTokenizers", "PolytopeProbe"]),
         .testTarget(name: "PolytopeProbeTests", dependencies: ["PolytopeTestSupport", "PolytopeProbe", "PolytopeReport", "PolytopeImport", "PolytopeBuiltins", "PolytopeModel", "PolytopeCodes", "PolytopeIO", "PolytopeTokenizers", "PolytopeClustering"]),
     ],
     swiftLanguageModes: [.v5]

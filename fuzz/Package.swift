@@ -17,6 +17,6 @@ func fuzzTarget(_ name: String) -> Target {
 let package = Package(
     name: "PolytopeFuzz",
     dependencies: [.package(path: "..")],
-    targets: [.target(name: "CFuzzer")] + ["FuzzModel", "FuzzSafetensors", "FuzzTokenizers", "FuzzCodes", "FuzzCorpus"].map(fuzzTarget),
+    targets: [.target(name: "CFuzzer")] + ["FuzzModel", "FuzzSafetensors", "FuzzTokenizers", "FuzzCodes", "FuzzCorpus", "FuzzGGUF"].map(fuzzTarget),
     swiftLanguageModes: [.v5]
 )

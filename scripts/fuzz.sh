@@ -2,7 +2,7 @@
 # Builds the libFuzzer targets in fuzz/ (every module of the project instrumented with
 # -sanitize=fuzzer) and runs each for SECONDS seconds (default 60), one after another.
 #
-#   scripts/fuzz.sh [SECONDS] [TARGET ...]     # TARGET: model safetensors tokenizers codes corpus (default all)
+#   scripts/fuzz.sh [SECONDS] [TARGET ...]     # TARGET: model safetensors tokenizers codes corpus gguf (default all)
 #   FUZZ_SANITIZE=address scripts/fuzz.sh 600  # also AddressSanitizer (slower, finds C memory errors)
 #
 # Seeds: fuzz/corpus/<target>/ (read only; remade by tools/make_fuzz_seeds.py). New inputs
@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[[ ${#targets[@]} -eq 0 ]] && targets=(model safetensors tokenizers codes corpus)
+[[ ${#targets[@]} -eq 0 ]] && targets=(model safetensors tokenizers codes corpus gguf)
 scratch=.build-fuzz
 flags=(-Xswiftc -sanitize=fuzzer -Xswiftc -use-ld=lld)
 [[ -n "${FUZZ_SANITIZE:-}" ]] && flags+=(-Xswiftc "-sanitize=${FUZZ_SANITIZE}")
@@ -34,8 +34,8 @@ mkdir -p "$scratch/artifacts"
 status=0
 for t in "${targets[@]}"; do
   case $t in
-    model) exe=FuzzModel ;; safetensors) exe=FuzzSafetensors ;; tokenizers) exe=FuzzTokenizers ;; codes) exe=FuzzCodes ;; corpus) exe=FuzzCorpus ;;
-    *) echo "fuzz: unknown target $t (model, safetensors, tokenizers, codes, corpus)" >&2; exit 2 ;;
+    model) exe=FuzzModel ;; safetensors) exe=FuzzSafetensors ;; tokenizers) exe=FuzzTokenizers ;; codes) exe=FuzzCodes ;; corpus) exe=FuzzCorpus ;; gguf) exe=FuzzGGUF ;;
+    *) echo "fuzz: unknown target $t (model, safetensors, tokenizers, codes, corpus, gguf)" >&2; exit 2 ;;
   esac
   mkdir -p "$scratch/corpus/$t"
   log="$scratch/fuzz-$t.log"

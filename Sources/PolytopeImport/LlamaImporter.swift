@@ -33,7 +33,10 @@ enum LlamaImporter {
     static let activations = ["silu": "silu", "swish": "silu", "gelu": "gelu", "gelu_pytorch_tanh": "gelu_new", "gelu_new": "gelu_new"]
 
     static func build(_ ck: HFCheckpoint, tensors: inout TensorCollector) throws -> ModelSpec {
-        let c = try ck.decode(LlamaConfig.self)
+        try graph(try ck.decode(LlamaConfig.self), tensors: &tensors)
+    }
+
+    static func graph<T: TensorSource>(_ c: LlamaConfig, tensors: inout T) throws -> ModelSpec {
         let qwen = c.model_type == "qwen2"
         let heads = c.num_attention_heads, kv = c.num_key_value_heads ?? heads
         let hd = c.head_dim ?? c.hidden_size / heads
@@ -47,7 +50,7 @@ enum LlamaImporter {
         let eps = c.rms_norm_eps ?? 1e-6
         let attnBias = qwen || (c.attention_bias ?? false), outBias = !qwen && (c.attention_bias ?? false)
         let mlpBias = c.mlp_bias ?? false
-        let prefix = ck.weights.contains("model.embed_tokens.weight") ? "model." : ""
+        let prefix = tensors.contains("model.embed_tokens.weight") ? "model." : ""
         func k(_ s: String) -> String { prefix + s }
         func linear(_ name: String, _ input: String, _ key: String, bias: Bool) throws -> NodeSpec {
             var p = ["weight": try tensors.add(k(key + ".weight"))]

@@ -1,9 +1,16 @@
 import Foundation
 import PolytopeModel
 
+/// Where a family's graph builder gets its tensors: it asks whether a (Hugging Face named)
+/// tensor exists and adds the ones its nodes use, getting back their names in the model file.
+protocol TensorSource {
+    func contains(_ key: String) -> Bool
+    mutating func add(_ key: String) throws -> String
+}
+
 /// Gathers the tensors an imported model needs, inline (copied, dtype kept) or as references
 /// to the checkpoint's safetensors file.
-struct TensorCollector {
+struct TensorCollector: TensorSource {
     let checkpoint: HFCheckpoint
     let external: Bool
     /// How the model file will refer to each safetensors file (relative to the model file when possible).
@@ -16,6 +23,8 @@ struct TensorCollector {
         self.external = external
         self.externalPaths = externalPaths
     }
+
+    func contains(_ key: String) -> Bool { checkpoint.weights.contains(key) }
 
     /// Adds the checkpoint tensor `key` (once) and returns its name in the model file.
     @discardableResult

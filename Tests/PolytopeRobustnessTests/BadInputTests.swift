@@ -9,7 +9,7 @@ final class BadInputTests: XCTestCase {
     static var allCases: [BadInput] {
         ModelFileCases.all + InputFileCases.plugins + InputFileCases.tokenizers + InputFileCases.corpora
             + InputFileCases.codes + CommandCases.arguments + CommandCases.fullDisk + CommandCases.budgets
-            + FamilyImportCases.all + MergeCases.all
+            + FamilyImportCases.all + MergeCases.all + GGUFCases.all
     }
 
     func runAll(_ cases: [BadInput]) throws {
@@ -39,4 +39,5 @@ final class BadInputTests: XCTestCase {
     func testBudgets() throws { try runAll(CommandCases.budgets) }
     func testFamilyImports() throws { try runAll(FamilyImportCases.all) }
     func testMerges() throws { try runAll(MergeCases.all) }
+    func testGGUFFiles() throws { try runAll(GGUFCases.all) }
 }

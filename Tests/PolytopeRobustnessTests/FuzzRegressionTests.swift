@@ -1,6 +1,7 @@
 import Foundation
 import PolytopeBuiltins
 import PolytopeCodes
+import PolytopeGGUF
 import PolytopeIO
 import PolytopeModel
 import PolytopeProbe
@@ -117,6 +118,18 @@ final class FuzzRegressionTests: XCTestCase {
         }) != nil && documents > 0
     }
 
+    /// As FuzzGGUF: parse, dequantise small tensors, read as llama and as a vocabulary.
+    @discardableResult
+    static func gguf(_ bytes: Data) -> Bool {
+        guard let file = try? GGUFFile(data: bytes, path: "<fuzz>") else { return false }
+        for t in file.tensors where t.elementCount <= 1 << 20 {
+            if let v = try? file.floats(t) { XCTAssertEqual(v.count, t.elementCount, t.name) }
+        }
+        if let llama = try? GGUFLlama(file: file) { _ = try? llama.floats(hf: "model.layers.0.self_attn.q_proj.weight") }
+        _ = try? GGUFVocabulary(file: file)
+        return true
+    }
+
     // MARK: Tests
 
     func run(_ target: String, kind: String) throws -> [(String, Bool)] {
@@ -129,6 +142,7 @@ final class FuzzRegressionTests: XCTestCase {
             case "tokenizers": return (url.lastPathComponent, Self.tokenizer(bytes))
             case "codes": return (url.lastPathComponent, try Self.codes(bytes, in: ws.dir))
             case "safetensors": return (url.lastPathComponent, try Self.safetensors(bytes, in: ws.dir))
+            case "gguf": return (url.lastPathComponent, Self.gguf(bytes))
             default: return (url.lastPathComponent, try Self.corpus(bytes, in: ws.dir))
             }
         }
@@ -137,7 +151,7 @@ final class FuzzRegressionTests: XCTestCase {
     /// Crash inputs: reaching the end of each is the test (a trap would kill the runner).
     func testRegressionInputs() throws {
         var count = 0
-        for target in ["model", "safetensors", "tokenizers", "codes", "corpus"] { count += try run(target, kind: "regressions").count }
+        for target in ["model", "safetensors", "tokenizers", "codes", "corpus", "gguf"] { count += try run(target, kind: "regressions").count }
         XCTAssertGreaterThan(count, 0)
     }
 
@@ -145,7 +159,7 @@ final class FuzzRegressionTests: XCTestCase {
     /// for error paths, such as fortran.npy, are listed here).
     func testSeedsAreAccepted() throws {
         let expectedRefusals: Set<String> = ["fortran.npy", "bool.npy", "uint8.npy", "v2.npy", "gpt2-relu-f16.safetensors"]
-        for target in ["model", "safetensors", "tokenizers", "codes", "corpus"] {
+        for target in ["model", "safetensors", "tokenizers", "codes", "corpus", "gguf"] {
             let results = try run(target, kind: "corpus")
             XCTAssertFalse(results.isEmpty, "no seeds for \(target)")
             for (name, accepted) in results where !expectedRefusals.contains(name) {
