@@ -30,6 +30,9 @@ struct StatsCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Model file for the knot band (default: the model named in PROBE_DIR/summary.json).", valueName: "MODEL.pb"))
     var model: String?
 
+    @Option(name: .long, help: ArgumentHelp("Load layer kinds from a plugin shared library (repeatable; also $POLYTOPE_PLUGIN_PATH, colon-separated).", valueName: "PATH.so"))
+    var plugin: [String] = []
+
     @Option(help: ArgumentHelp("Output directory (default: PROBE_DIR).", valueName: "DIR"))
     var out: String?
 
@@ -74,7 +77,9 @@ struct StatsCommand: ParsableCommand {
                 path = s.modelPath
             }
             guard let path else { throw ValidationError("no --model given and \(probe)/summary.json names none; give --model or --band-rows 0") }
-            loaded = try Model.load(path: path, registry: LayerRegistry.builtins())
+            let registry = LayerRegistry.builtins()
+            try PluginSupport.load(plugin, into: registry)
+            loaded = try Model.load(path: path, registry: registry)
         }
         let stats = try StatsAnalysis.run(probeDirectory: probe, model: loaded, options: options)
         let dir = out ?? probe
