@@ -2,6 +2,16 @@
 /// unique non-empty names (aliases included), inputs that name earlier nodes, parameters that
 /// name tensors present in the file, and kinds somebody provides.
 public enum GraphValidator {
+    /// A tensor nobody uses is a mistake (a typo in a role's tensor name, a node removed by
+    /// hand): it would be read, counted as parameters and carried along silently. Checked after
+    /// the nodes are built, so a more specific error about a node comes first.
+    public static func checkAllTensorsUsed(_ spec: ModelSpec) throws {
+        let used = Set(spec.nodes.flatMap { $0.params.values })
+        if let unused = spec.tensors.first(where: { !used.contains($0.name) }) {
+            throw ModelError.unusedTensor(unused.name)
+        }
+    }
+
     public static func validate(_ spec: ModelSpec, registry: LayerRegistry) throws {
         let tensorNames = Set(spec.tensors.map(\.name))
         var index: [String: Int] = [:]

@@ -32,6 +32,7 @@ public final class Model: @unchecked Sendable {
             kinds.append(kind)
             for name in [node.name] + node.aliases { index[name] = i }
         }
+        try GraphValidator.checkAllTensorsUsed(spec)
         self.spec = spec
         self.weights = weights
         self.layers = layers

@@ -11,6 +11,7 @@ public enum ModelError: Error, Equatable, CustomStringConvertible, LocalizedErro
     case forwardReference(node: String, input: String)
     case missingTensor(node: String, role: String, tensor: String)
     case duplicateTensor(String)
+    case unusedTensor(String)
     case unknownDType(tensor: String)
     case badShape(node: String, role: String, tensor: String, expected: String, found: [Int])
     case tensorSizeMismatch(tensor: String, expectedBytes: Int, foundBytes: Int)
@@ -41,6 +42,7 @@ public enum ModelError: Error, Equatable, CustomStringConvertible, LocalizedErro
             return "node '\(n)': input '\(i)' is defined later (nodes must be in execution order; a cycle or forward reference)"
         case .missingTensor(let n, let r, let t): return "node '\(n)': parameter '\(r)' names tensor '\(t)', which is not in the file"
         case .duplicateTensor(let t): return "tensor '\(t)' is defined twice"
+        case .unusedTensor(let t): return "tensor '\(t)' is used by no node (name it in a node's params, or remove it)"
         case .unknownDType(let t): return "tensor '\(t)': unknown or unspecified dtype (expected f32, f16 or bf16)"
         case .badShape(let n, let r, let t, let e, let f):
             return "node '\(n)': parameter '\(r)' (tensor '\(t)') has shape \(f), expected \(e)"

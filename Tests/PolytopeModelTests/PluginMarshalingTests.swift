@@ -95,8 +95,8 @@ final class PluginMarshalingTests: XCTestCase {
         for v in Self.scale { withUnsafeBytes(of: Float16(v).bitPattern.littleEndian) { f16.append(contentsOf: $0) } }
         s.tensors = [
             SpecBuilder.tensor("wte", [Self.vocab, Self.d], SpecBuilder.values(Self.vocab * Self.d, seed: 5)),
-            TensorSpec(name: "scale", dtype: .f16, shape: [1, Self.d], storage: .inline(f16)),
         ]
+        if kind == "affine_check" { s.tensors.append(TensorSpec(name: "scale", dtype: .f16, shape: [1, Self.d], storage: .inline(f16))) }
         s.nodes = [
             NodeSpec(name: "embed", kind: "token_embedding", params: ["weight": "wte"]),
             NodeSpec(name: name, kind: kind, inputs: ["embed"], params: kind == "affine_check" ? ["scale": "scale"] : [:],

@@ -107,6 +107,11 @@ enum ModelFileCases {
             modelCase("model: duplicate node", ["blocks.0.mlp.hook_post", "twice"]) { s in
                 s.nodes[nodeIndex(s, "blocks.0.hook_mlp_out")].name = "blocks.0.mlp.hook_post"
             },
+            modelCase("model: tensor no node uses", ["extra.unused", "used by no node"]) { s in
+                var t = s.tensors[0]
+                t.name = "extra.unused"
+                s.tensors.append(t)
+            },
             modelCase("model: duplicate tensor", ["twice"]) { s in
                 s.tensors.append(s.tensors[0])
             },
