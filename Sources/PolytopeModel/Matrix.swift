@@ -15,6 +15,12 @@ public struct Matrix: Sendable, Equatable {
         self.init(rows: rows, cols: cols, data: [Float](repeating: 0, count: rows * cols))
     }
 
+    /// The first NaN or infinite element in row-major order, or nil. O(rows × cols).
+    public func firstNonFinite() -> (row: Int, col: Int, value: Float)? {
+        guard let i = data.firstIndex(where: { !$0.isFinite }) else { return nil }
+        return (i / cols, i % cols, data[i])
+    }
+
     public subscript(r: Int, c: Int) -> Float {
         get { data[r * cols + c] }
         set { data[r * cols + c] = newValue }

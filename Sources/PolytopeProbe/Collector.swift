@@ -67,10 +67,11 @@ public final class Collector {
         for layer in config.layers {
             let pre = "blocks.\(layer).mlp.hook_pre", post = "blocks.\(layer).mlp.hook_post"
             let index: Int = try model.nodeIndex(hook: pre)
-            bits[layer] = model.widths[index]
             guard let k = try model.knots(hook: post) else {
                 throw ProbeError.badArgument("'\(post)' is not an activation node: cannot tell where its knots are")
             }
+            // One thermometer bit per unit and knot (docs/code-format.md): width × knots.
+            bits[layer] = model.widths[index] * k.count
             knots.append(k)
         }
         return (bits, knots)

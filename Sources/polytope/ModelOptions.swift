@@ -42,7 +42,7 @@ struct ModelOptions: ParsableArguments {
     }
 }
 
-/// A model error with the model file's path in front.
+/// A model error with the model file's path in front (or another one-line model failure).
 struct ModelLoadError: Error, CustomStringConvertible {
     var description: String
 }

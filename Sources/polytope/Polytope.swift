@@ -13,7 +13,7 @@ struct Polytope: ParsableCommand {
         subcommands: [
             ProbeCommand.self, MergeCommand.self, AssignCommand.self, ImportCommand.self, RunCommand.self, InspectCommand.self, ClusterCommand.self, BenchCommand.self,
             TokenizeCommand.self, BenchTokenizerCommand.self, PathsCommand.self, ScaleCommand.self, StatsCommand.self, LinearizeCommand.self,
-            PluginCommand.self,
+            PluginCommand.self, ModelCommand.self,
         ])
 
     /// `polytope --plugin A.so run ...` is accepted as `polytope run --plugin A.so ...`.

@@ -37,6 +37,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Matrix-product precision: fp32, or bf16 on CPUs with AVX512-BF16.")
     var precision: Precision = .fp32
 
+    @Flag(help: "Write hook outputs even when they hold NaN or infinite values (by default that is an error naming the hook and the first bad row).")
+    var allowNonfinite = false
+
     func validate() throws {
         guard (text == nil) != (ids == nil) else { throw ValidationError("give exactly one of --text or --ids") }
         guard !hooks.isEmpty else { throw ValidationError("give at least one --hook (see `polytope inspect` for names)") }
@@ -60,7 +63,17 @@ struct RunCommand: ParsableCommand {
         }
         guard !tokenIDs.isEmpty else { throw ValidationError("the input has no tokens") }
         for h in hooks { _ = try model.nodeIndex(hook: h) }
-        let outputs = try model.forward(ForwardContext(sequences: [tokenIDs]).with(precision: precision), capture: hooks)
+        // The logits are checked too (a NaN there means something upstream broke), even when not saved.
+        let checked = hooks + (model.hookIndex["logits"] != nil && !hooks.contains("logits") ? ["logits"] : [])
+        let outputs = try model.forward(ForwardContext(sequences: [tokenIDs]).with(precision: precision), capture: checked)
+        if !allowNonfinite {
+            // In node order, so the first node that went wrong is the one named.
+            for h in checked.sorted(by: { model.hookIndex[$0]! < model.hookIndex[$1]! }) {
+                if let bad = outputs[h]!.firstNonFinite() {
+                    throw ModelLoadError(description: "hook '\(h)' (node '\(model.spec.nodes[model.hookIndex[h]!].name)') is not finite: row \(bad.row) (token \(tokenIDs[bad.row])), unit \(bad.col) is \(bad.value); nothing written (--allow-nonfinite writes it anyway)")
+                }
+            }
+        }
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         for h in hooks {
             let m = outputs[h]!

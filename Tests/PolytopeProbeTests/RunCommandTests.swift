@@ -37,6 +37,34 @@ final class RunCommandTests: XCTestCase {
         XCTAssertFalse(FileManager.default.fileExists(atPath: out3.appendingPathComponent("blocks.9.mlp.hook_pre.npy").path))
     }
 
+    /// NaN or Inf at a captured hook (or the logits) is an error naming the hook and the first
+    /// bad row; --allow-nonfinite writes the values anyway (it used to exit 0 silently).
+    func testNonFiniteOutputsAreRefusedUnlessAllowed() throws {
+        let dir = ProbeFixtures.tempDir("run-nonfinite")
+        var spec = try ModelFile.read(path: try ProbeFixtures.tinyModel(in: dir))
+        let node = try XCTUnwrap(spec.nodes.first { $0.name == "blocks.1.mlp.hook_pre" })
+        let t = try XCTUnwrap(spec.tensors.firstIndex { $0.name == node.params["weight"] })
+        var d = Data()
+        for _ in 0..<spec.tensors[t].elementCount! { withUnsafeBytes(of: Float(3e38).bitPattern.littleEndian) { d.append(contentsOf: $0) } }
+        spec.tensors[t].dtype = .f32
+        spec.tensors[t].storage = .inline(d)
+        let model = dir.appendingPathComponent("overflow.pb").path
+        try ModelFile.write(spec, to: model)
+        let out = dir.appendingPathComponent("out")
+        // Only the logits are checked beyond the saved hook: the error names them, row 0.
+        let (s1, e1) = try ProbeFixtures.run(["run", "--model", model, "--ids", "1,2", "--hook", "blocks.0.mlp.hook_pre", "--out", out.path])
+        XCTAssertEqual(s1, 1, e1)
+        XCTAssertTrue(e1.contains("hook 'logits'") && e1.contains("row 0") && e1.contains("is not finite"), e1)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out.path), "nothing written")
+        let (s2, e2) = try ProbeFixtures.run(["run", "--model", model, "--ids", "1,2", "--hook", "blocks.1.mlp.hook_pre", "--hook", "logits", "--out", out.path])
+        XCTAssertTrue(e2.contains("hook 'blocks.1.mlp.hook_pre'") && e2.contains("row 0"), "the first bad node in order: \(e2)")
+        XCTAssertEqual(s2, 1)
+        let (s3, e3) = try ProbeFixtures.run(["run", "--model", model, "--ids", "1,2", "--hook", "blocks.1.mlp.hook_pre", "--allow-nonfinite", "--out", out.path])
+        XCTAssertEqual(s3, 0, e3)
+        let a = try NPYArray.read(from: out.appendingPathComponent("blocks.1.mlp.hook_pre.npy"))
+        XCTAssertTrue(try a.floats().contains { !$0.isFinite })
+    }
+
     func testInspectListsHooksKindsAndProviders() throws {
         let dir = ProbeFixtures.tempDir("inspect-cli")
         let model = try ProbeFixtures.tinyModel(in: dir)

@@ -107,6 +107,15 @@ enum ModelFileCases {
             modelCase("model: duplicate node", ["blocks.0.mlp.hook_post", "twice"]) { s in
                 s.nodes[nodeIndex(s, "blocks.0.hook_mlp_out")].name = "blocks.0.mlp.hook_post"
             },
+            // Finite weights whose products overflow: `run` used to exit 0 with NaN outputs.
+            BadInput(name: "model: activations overflow to inf (run)", expect: ["blocks.0.mlp.hook_pre", "not finite", "row 0", "--allow-nonfinite"]) { ws in
+                let path = try ws.model("overflow.pb", tiny { s in
+                    let t = tensorIndex(s, "blocks.0.mlp.hook_pre", "weight")
+                    s.tensors[t].dtype = .f32
+                    s.tensors[t].storage = .inline(Robust.f32([Float](repeating: 3e38, count: s.tensors[t].elementCount!)))
+                })
+                return Invocation(["run", "--model", path, "--ids", "1,2,3", "--hook", "blocks.0.mlp.hook_pre", "--out", ws.path("out")])
+            },
             modelCase("model: tensor no node uses", ["extra.unused", "used by no node"]) { s in
                 var t = s.tensors[0]
                 t.name = "extra.unused"
