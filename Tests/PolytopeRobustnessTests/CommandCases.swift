@@ -12,6 +12,15 @@ enum CommandCases {
     static var arguments: [BadInput] {
         [
             BadInput(name: "cli: unknown subcommand", expect: ["frobnicate"]) { _ in Invocation(["frobnicate"]) },
+            BadInput(name: "model edit: a kind nobody provides", expect: ["no_such_kind", "--plugin"]) { ws in
+                Invocation(["model", "edit", "--model", try tinyModel(ws), "--replace-kind", "relu=no_such_kind", "-o", ws.path("edited.pb")])
+            },
+            BadInput(name: "model edit: attribute of an unknown node", expect: ["no.such.node"]) { ws in
+                Invocation(["model", "edit", "--model", try tinyModel(ws), "--set", "no.such.node:eps=1", "-o", ws.path("edited.pb")])
+            },
+            BadInput(name: "model from-text: a misspelt field", expect: ["m.pbtxt", "line 2", "frmat_version"]) { ws in
+                Invocation(["model", "from-text", try ws.write("m.pbtxt", "name: \"m\"\nfrmat_version: 1\n"), "-o", ws.path("m.pb")])
+            },
             BadInput(name: "cli: unknown option", expect: ["--colour"]) { ws in
                 Invocation(["inspect", "--model", try tinyModel(ws), "--colour"])
             },
