@@ -81,6 +81,24 @@ public struct CodeMatrix: Sendable {
         }
     }
 
+    /// Codes when every unit has its own knots (JumpReLU thresholds): `unitKnots` holds
+    /// `units * knotsPerUnit` values, unit-major, each unit's ascending; bit `u * knotsPerUnit + k`
+    /// is `pre[u] > unitKnots[u * knotsPerUnit + k]`. O(rows × units × knotsPerUnit).
+    public init(preActivations values: [Float], rows: Int, units: Int, unitKnots: [Float], knotsPerUnit: Int) throws {
+        guard knotsPerUnit >= 1 else { throw CodeError.badInput("an activation needs at least one knot per unit") }
+        guard unitKnots.count == units * knotsPerUnit else {
+            throw CodeError.badInput("\(unitKnots.count) per-unit knots are not \(units) units x \(knotsPerUnit)")
+        }
+        guard values.count == rows * units else { throw CodeError.badInput("\(values.count) values are not \(rows) rows x \(units) units") }
+        try self.init(bits: units * knotsPerUnit, rows: rows)
+        for r in 0..<rows {
+            for u in 0..<units {
+                let v = values[r * units + u]
+                for k in 0..<knotsPerUnit where v > unitKnots[u * knotsPerUnit + k] { self[r, u * knotsPerUnit + k] = true }
+            }
+        }
+    }
+
     /// Convenience over an array of `rows * units` pre-activations.
     public init(preActivations values: [Float], rows: Int, units: Int, knots: [Float] = [0]) throws {
         self = try values.withUnsafeBufferPointer { try CodeMatrix(preActivations: $0, rows: rows, units: units, knots: knots) }

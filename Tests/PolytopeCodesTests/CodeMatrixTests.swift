@@ -29,6 +29,21 @@ final class CodeMatrixTests: XCTestCase {
         }
     }
 
+    /// Per-unit knots (JumpReLU thresholds): unit u's bits compare against its own knots; with
+    /// every unit given the same knots the codes equal the shared-knot codes.
+    func testPerUnitKnots() throws {
+        let values: [Float] = [0.2, 0.2, 0.2, -1, 0.6, 2]
+        let unitKnots: [Float] = [0.1, 0.5, 0.3, 0.9, 1.5, 3]
+        let codes = try CodeMatrix(preActivations: values, rows: 2, units: 3, unitKnots: unitKnots, knotsPerUnit: 2)
+        XCTAssertEqual(codes.bits, 6)
+        let expected: [[Bool]] = [[true, false, false, false, false, false], [false, false, true, false, true, false]]
+        for r in 0..<2 { for b in 0..<6 { XCTAssertEqual(codes[r, b], expected[r][b], "row \(r) bit \(b)") } }
+        let shared: [Float] = [-1, 0, 1]
+        let same = try CodeMatrix(preActivations: values, rows: 2, units: 3, unitKnots: Array((0..<3).flatMap { _ in shared }), knotsPerUnit: 3)
+        XCTAssertEqual(same, try CodeMatrix(preActivations: values, rows: 2, units: 3, knots: shared))
+        XCTAssertThrowsError(try CodeMatrix(preActivations: values, rows: 2, units: 3, unitKnots: [0, 1], knotsPerUnit: 1))
+    }
+
     func testPackedAndBoolNPYInputAgree() throws {
         let packed = try CodeMatrix.readNPY(from: Fixtures.url("npy/packed_codes.npy"), bits: 77)
         let bools = try CodeMatrix.readNPY(from: Fixtures.url("npy/bool_codes.npy"))
