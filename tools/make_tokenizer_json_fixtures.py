@@ -27,9 +27,9 @@ Tokenizers (all but smollm2* use GPT-2's 50257-token vocabulary):
   roberta_style   ByteLevel(add_prefix_space), RobertaProcessing(trim_offsets), <mask> lstrip
   llama3_style    Split(Llama-3 regex) + ByteLevel(use_regex false), ignore_merges,
                   <|begin_of_text|> template, a non-special single_word added token
-  qwen2_style     Split(Qwen2 regex) + ByteLevel(use_regex false) (no NFC normalizer)
-  neox_style      ByteLevel, ByteLevel post-processor with trim_offsets, non-special added
-                  tokens for space runs (as GPT-NeoX-20B / Pythia add them)
+  qwen2_style     NFC normalizer, Split(Qwen2 regex) + ByteLevel(use_regex false)
+  neox_style      NFC normalizer, ByteLevel, ByteLevel post-processor with trim_offsets,
+                  non-special added tokens for space runs (as GPT-NeoX-20B / Pythia add them)
   opt_style       ByteLevel, TemplateProcessing "</s> $A" (OPT prepends </s>)
   smollm2_gguf    SmolLM2 as transformers converts the GGUF (ByteLevel, GPT-2 regex)
   smollm2         SmolLM2 with the pre-tokenizer of its published tokenizer.json and
@@ -51,7 +51,7 @@ import subprocess
 import sys
 import zipfile
 
-from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, pre_tokenizers, processors
+from tokenizers import AddedToken, Regex, Tokenizer, decoders, models, normalizers, pre_tokenizers, processors
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIX = os.path.join(ROOT, "Tests", "PolytopeTokenizersTests", "Fixtures")
@@ -74,7 +74,19 @@ EXTRA = [
     ("leading_punct", "...and so on"),
     ("emoji_prefix", "\U0001F600x \U0001F44D\U0001F3FD"),
     ("digits_mixed", "abc123def 4five 6 7\n8"),
+    ("nfc", "e\u0301 e\u0301\u0302\u0303x a\u0323\u0307b \u1100\u1161\u11a8x \u2126\u212b x\u0344y \u0b47\u0b3e "
+            "A\u030a\u0301 \u00e9 \u0041\u0300  e\u0301  \u0301start q\u0307\u0323 \u1e0b\u0323 \ufb01 \u2000x"),
 ]
+
+
+def nfc_stress(n=300, seed=11):
+    """Seeded random base + combining-mark clusters: compositions, reorderings, Hangul, Indic."""
+    import random
+    rng = random.Random(seed)
+    bases = list("aeouAEOqxnsc ") + ["\u1100", "\uac00", "\u0b47", "\u0915", "\u05d0", "\u03b1", "\u0391", "\u2126", "\u212b"]
+    marks = ["\u0300", "\u0301", "\u0302", "\u0303", "\u0308", "\u0323", "\u0327", "\u0331", "\u0344", "\u0345",
+             "\u0b3e", "\u0b56", "\u1161", "\u11a8", "\u0338", "\u05b0", "\u0591", "\u093c", "\u0342", "\u0313"]
+    return "".join(rng.choice(bases) + "".join(rng.choice(marks) for _ in range(rng.randint(0, 3))) for _ in range(n))
 
 
 def delta(offsets):
@@ -158,6 +170,8 @@ def build_gpt2_family(tmp):
             pre_tokenizers.Split(Regex(regex), behavior="isolated", invert=False),
             pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False)])
         t.decoder = decoders.ByteLevel()
+        if name == "qwen2_style":
+            t.normalizer = normalizers.NFC()
         t.add_special_tokens([AddedToken("<|begin_of_text|>", normalized=False),
                               AddedToken("<|end_of_text|>", normalized=False)])
         t.add_tokens([AddedToken("wizard", single_word=True, normalized=False)])
@@ -169,6 +183,7 @@ def build_gpt2_family(tmp):
         out[name] = t
 
     t = gpt2_base()
+    t.normalizer = normalizers.NFC()
     t.add_special_tokens([AddedToken("<|endoftext|>", normalized=False)])
     t.add_tokens([AddedToken(" " * n, normalized=True) for n in range(24, 1, -1)])
     t.post_processor = processors.ByteLevel(trim_offsets=True)
@@ -245,7 +260,7 @@ def main():
         json.dump(s, open(os.path.join(OUT, name + ".shell.json"), "w", encoding="utf-8"), ensure_ascii=False, indent=1)
 
     edge = json.load(open(os.path.join(FIX, "edge_cases.json"), encoding="utf-8"))["cases"]
-    texts = [(c["name"], c["text"]) for c in edge] + EXTRA
+    texts = [(c["name"], c["text"]) for c in edge] + EXTRA + [("nfc_random", nfc_stress())]
     austen = open(os.path.join(ROOT, "corpora", "austen", "persuasion.txt"), encoding="utf-8").read()
     texts.append(("austen_persuasion_slice", austen[30000:54000]))
     cases = []

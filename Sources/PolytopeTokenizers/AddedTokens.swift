@@ -56,6 +56,11 @@ struct AddedTokenMatcher: Sendable {
         return found
     }
 
+    /// One pass over `p[from ..< to]` with the `normalized` (or the other) tokens `allowed` admits.
+    func pass(_ p: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, normalized: Bool, allowed: AllowedSpecialTokens) -> [Match] {
+        pass(p, from, to, tokens.filter { $0.normalized == normalized && !$0.content.isEmpty && (!$0.special || allowed.allows($0.content)) })
+    }
+
     private func pass(_ p: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, _ candidates: [AddedToken]) -> [Match] {
         guard !candidates.isEmpty else { return [] }
         let sorted = candidates.map { ($0, Array($0.content.utf8)) }.sorted { $0.1.count > $1.1.count }

@@ -29,6 +29,9 @@ public struct SequenceMarkers: Sendable, Equatable, CustomStringConvertible {
 /// What a byte-level BPE tokenizer built from `tokenizer.json` (or a vocabulary list) does
 /// beyond GPT-2's rules.
 public struct ByteLevelBPEConfiguration: Sendable, Equatable {
+    /// The `NFC` normalizer (Qwen2, GPT-NeoX-20B / Pythia), with Hugging Face's alignment
+    /// (``NFCNormalizer``).
+    public var nfc: Bool = false
     public var preTokenizer: ByteLevelPreTokenizer
     /// `ignore_merges` (Llama 3): a piece that is itself a vocabulary entry is one token, without
     /// merging.
@@ -72,18 +75,53 @@ extension ByteLevelBPETokenizer {
             body.reserveCapacity(p.count / 3 + 1)
             let cache = takeCache()
             defer { returnCache(cache) }
-            var position = 0
-            for m in addedMatcher.matches(in: p, allowed: options.allowedSpecial) {
-                if m.start > position { encodePieces(p, position, m.start, config, cache, &body) }
-                body.append(Token(id: m.id, byteRange: m.start..<m.end))
-                position = m.end
+            if config.nfc {
+                // Non-normalized added tokens on the input; each gap normalized, then its
+                // normalized added tokens and pieces, offsets mapped back through the alignment.
+                var position = 0
+                let raw = addedMatcher.pass(p, 0, p.count, normalized: false, allowed: options.allowedSpecial)
+                for m in raw + [AddedTokenMatcher.Match(start: p.count, end: p.count, id: -1)] {
+                    if m.start > position {
+                        let gap = UnsafeBufferPointer(rebasing: p[position..<m.start])
+                        if let (bytes, spans) = NFCNormalizer.normalize(gap) {
+                            var local: [Token] = []
+                            bytes.withUnsafeBufferPointer { q in
+                                encodeGap(q, 0, q.count, addedMatcher.pass(q, 0, q.count, normalized: true, allowed: options.allowedSpecial),
+                                          config, cache, &local)
+                            }
+                            for t in local {
+                                let r = t.byteRange
+                                let a = position + spans[r.lowerBound].lowerBound
+                                body.append(Token(id: t.id, byteRange: a..<max(a, position + spans[r.upperBound - 1].upperBound)))
+                            }
+                        } else {
+                            encodeGap(p, position, m.start, addedMatcher.pass(p, position, m.start, normalized: true, allowed: options.allowedSpecial),
+                                      config, cache, &body)
+                        }
+                    }
+                    if m.id >= 0 { body.append(Token(id: m.id, byteRange: m.start..<m.end)) }
+                    position = m.end
+                }
+            } else {
+                encodeGap(p, 0, p.count, addedMatcher.matches(in: p, allowed: options.allowedSpecial), config, cache, &body)
             }
-            if position < p.count { encodePieces(p, position, p.count, config, cache, &body) }
             if config.trimOffsets { trim(&body, p, config) }
             guard options.addSpecialTokens ?? true, !config.markers.isEmpty else { return body }
             let mark = { (id: Int) in Token(id: id, byteRange: 0..<0) }
             return config.markers.prefix.map(mark) + body + config.markers.suffix.map(mark)
         }
+    }
+
+    /// Encodes `p[from ..< to]` around the added-token `matches` found in it.
+    private func encodeGap(_ p: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, _ matches: [AddedTokenMatcher.Match],
+                           _ config: ByteLevelBPEConfiguration, _ cache: ByteSliceTable, _ out: inout [Token]) {
+        var position = from
+        for m in matches {
+            if m.start > position { encodePieces(p, position, m.start, config, cache, &out) }
+            out.append(Token(id: m.id, byteRange: m.start..<m.end))
+            position = m.end
+        }
+        if position < to { encodePieces(p, position, to, config, cache, &out) }
     }
 
     private func encodePieces(_ whole: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, _ config: ByteLevelBPEConfiguration,

@@ -5,8 +5,12 @@ import Foundation
 extension HuggingFaceTokenizerJSON {
     static func bpe(root: [String: Any], model: [String: Any], vocab: [String: Int], fileName: String) throws -> ByteLevelBPETokenizer {
         func refuse(_ reason: String) -> TokenizerError { .malformedFile(file: fileName, line: 0, reason: reason) }
+        var nfc = false
         if let norm = root["normalizer"] as? [String: Any] {
-            throw refuse("normalizer \(norm["type"] as? String ?? "?") is not supported for byte-level BPE (none is)")
+            guard norm["type"] as? String == "NFC" else {
+                throw refuse("normalizer \(norm["type"] as? String ?? "?") is not supported for byte-level BPE (none and NFC are)")
+            }
+            nfc = true
         }
         if !(model["dropout"] is NSNull), let dropout = model["dropout"] as? NSNumber, dropout.doubleValue != 0 {
             throw refuse("BPE dropout \(dropout) is not supported")
@@ -16,6 +20,7 @@ extension HuggingFaceTokenizerJSON {
             if let v = model[key] as? String, !v.isEmpty { throw refuse("BPE \(key) \(v.debugDescription) is not supported") }
         }
         var config = ByteLevelBPEConfiguration()
+        config.nfc = nfc
         config.addedTokens = try addedTokens(root, refuse)
         if let reason = tokenIDTooLarge(config.addedTokens.map(\.id).max() ?? 0, entries: vocab.count + config.addedTokens.count) {
             throw refuse("added token " + reason)
