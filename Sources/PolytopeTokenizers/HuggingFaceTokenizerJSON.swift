@@ -53,6 +53,10 @@ public enum HuggingFaceTokenizerJSON {
     private static func wordPiece(root: [String: Any], model: [String: Any], vocab: [String: Int], added: [String: Int],
                                   fileName: String) throws -> WordPieceTokenizer {
         var config = WordPieceTokenizer.Configuration()
+        if let pre = root["pre_tokenizer"] as? [String: Any], pre["type"] as? String != "BertPreTokenizer" {
+            throw TokenizerError.malformedFile(file: fileName, line: 0,
+                                               reason: "pre-tokenizer \(pre["type"] as? String ?? "?") is not supported for WordPiece (BertPreTokenizer is)")
+        }
         if let unk = model["unk_token"] as? String { config.unkToken = unk }
         if let prefix = model["continuing_subword_prefix"] as? String { config.continuingSubwordPrefix = prefix }
         if let max = (model["max_input_chars_per_word"] as? NSNumber)?.intValue { config.maxInputCharsPerWord = max }

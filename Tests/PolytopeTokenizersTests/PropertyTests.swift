@@ -163,4 +163,30 @@ final class PropertyTests: XCTestCase {
             XCTAssertEqual(got, expected, text.debugDescription)
         }
     }
+
+    /// Llama 3's and Qwen2's scanners against their regexes read literally by ICU, as above.
+    func testLlama3PreTokenizerMatchesRegex() throws {
+        for (pattern, maxDigits) in [(ByteLevelPreTokenizer.Pattern.llama3, 3), (.qwen2, 1)] {
+            let regex = try NSRegularExpression(pattern: pattern.regex)
+            var rng = SplitMix64(state: 23)
+            for round in 0..<1000 {
+                var scalars = String(decoding: randomInput(&rng, invalid: false), as: UTF8.self).unicodeScalars
+                scalars.removeAll { $0 == "\u{0B}" || $0 == "\u{85}" }
+                // Contractions in both cases, digit runs and CR/LF runs, which random bytes rarely make.
+                if round % 3 == 0 { scalars.append(contentsOf: "IT'S 'Re 'll x'Ve 12345 \r\n\r\n  a\n\t b".unicodeScalars) }
+                let text = String(scalars)
+                let ns = text as NSString
+                let expected = regex.matches(in: text, range: NSRange(location: 0, length: ns.length)).map {
+                    Array(ns.substring(with: $0.range).utf8).count
+                }
+                let got = Array(text.utf8).withUnsafeBufferPointer { p -> [Int] in
+                    let scanner = Llama3PreTokenizer(p, maxDigits: maxDigits)
+                    var out: [Int] = [], i = 0
+                    while i < p.count { let e = scanner.pieceEnd(from: i); out.append(e - i); i = e }
+                    return out
+                }
+                XCTAssertEqual(got, expected, "\(pattern) \(text.debugDescription)")
+            }
+        }
+    }
 }

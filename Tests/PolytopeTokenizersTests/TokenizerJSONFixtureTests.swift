@@ -116,6 +116,11 @@ final class TokenizerJSONFixtureTests: XCTestCase {
         refused({ $0["pre_tokenizer"] = ["type": "Metaspace", "replacement": "▁"] }, "Metaspace")
         refused({ r in var m = r["model"] as! [String: Any]; m["byte_fallback"] = true; r["model"] = m }, "byte_fallback")
         refused({ $0["post_processor"] = ["type": "Mystery"] }, "Mystery")
+        var bert = try JSONSerialization.jsonObject(with: Fixtures.data("minilm/tokenizer.json")) as! [String: Any]
+        bert["pre_tokenizer"] = ["type": "Whitespace"]
+        XCTAssertThrowsError(try HuggingFaceTokenizerJSON.tokenizer(from: try JSONSerialization.data(withJSONObject: bert))) { error in
+            XCTAssertTrue("\(error)".contains("Whitespace"), "\(error)")
+        }
     }
 }
 
