@@ -8,6 +8,10 @@ import PolytopeTokenizers
 public struct AnalysisOptions: Sendable {
     public var k = 100
     public var kmedoids = KMedoids.Options(seed: 0)
+    /// Cluster with HDBSCAN instead of k-medoids (k-medoids then only for the comparison rows).
+    public var hdbscan: HDBSCAN.Options? = nil
+    /// HDBSCAN on a sample of this many codes plus assignment (nil: exact).
+    public var hdbscanSample: Int? = nil
     /// Members shown per cluster in the report and clusters.json.
     public var membersShown = 12
     /// Bytes of context each side of a token.
@@ -45,13 +49,27 @@ public enum ProbeAnalysis {
             throw ProbeError.corruptState("tokens.bin holds \(records.count) records, the probe recorded \(collection.rows)")
         }
         guard records.count >= options.k else { throw ProbeError.tooFewTokens(recorded: records.count, k: options.k) }
-        var clusterings: [(Int, CodeMatrix, KMedoidsResult, Double)] = []
+        var clusterings: [(Int, CodeMatrix, KMedoidsResult?, Double)] = []
+        var densities: [Int: ProbeHDBSCAN.Layer] = [:]
         var timings: [LayerTiming] = []
         var needed = Set<Int>()
         for layer in layers {
             let codes = try CodeFile.read(from: LayerSink.codesURL(dir, layer: layer)).codes
             guard codes.rows == records.count else {
                 throw ProbeError.corruptState("codes of layer \(layer) hold \(codes.rows) rows, expected \(records.count)")
+            }
+            if let h = options.hdbscan {
+                log("layer \(layer): HDBSCAN on \(codes.rows) codes of \(codes.bits) bits (min_cluster_size \(h.minClusterSize))")
+                let d = try ProbeHDBSCAN.cluster(codes, options: h, sampleSize: options.hdbscanSample, seed: options.kmedoids.seed)
+                densities[layer] = d
+                try codes.writeNPY(to: dir.appendingPathComponent("codes-layer\(layer).npy"))
+                try NPYArray(int32: d.result.labels.map { Int32($0) }, shape: [d.result.labels.count])
+                    .write(to: dir.appendingPathComponent("labels-layer\(layer).npy"))
+                for rows in ClusterSummarizer.shownRows(medoids: d.medoids, labels: d.groups, codes: codes, membersShown: options.membersShown) {
+                    for r in rows { needed.insert(records[r].document) }
+                }
+                clusterings.append((layer, codes, nil, d.seconds))
+                continue
             }
             log("layer \(layer): clustering \(codes.rows) codes of \(codes.bits) bits into k = \(options.k) (\(options.kmedoids.method))")
             let t0 = Date()
@@ -73,9 +91,18 @@ public enum ProbeAnalysis {
         let texts = try DocumentTexts(corpus: corpus, needed: needed)
         let tokenIDs = records.map(\.tokenID), prevIDs = records.map(\.previousTokenID)
         var layerData: [LayerClusters] = []
-        for (layer, codes, result, seconds) in clusterings {
+        for (layer, codes, kmedoidsResult, seconds) in clusterings {
+            let result = kmedoidsResult
             let summarizer = ClusterSummarizer(codes: codes, records: records, texts: texts, tokenizer: tokenizer,
                                                membersShown: options.membersShown, contextBytes: options.contextBytes)
+            if let d = densities[layer] {
+                layerData.append(try hdbscanLayer(d, layer: layer, codes: codes, summarizer: summarizer, tokenIDs: tokenIDs,
+                                                  previousIDs: prevIDs, options: options))
+                timings.append(LayerTiming(layer: layer, clusteringSeconds: seconds, baselineSeconds: nil,
+                                           mode: d.result.approximation == nil ? "hdbscan-exact" : "hdbscan-sample"))
+                continue
+            }
+            guard let result else { continue }
             let silhouette = ClusterQuality.silhouette(CodeDissimilarity(codes: codes, threads: options.kmedoids.threads),
                                                        labels: result.labels, k: options.k, exactLimit: 5_000, sampleSize: 2_000,
                                                        seed: options.kmedoids.seed)

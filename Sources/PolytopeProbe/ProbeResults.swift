@@ -94,8 +94,11 @@ public struct ClusteringMeasures: Codable, Sendable, Equatable {
     public var meanPreviousTokenEntropy: Double
     /// Share of clusters (of size >= 2) whose members are all one token.
     public var singleTokenFraction: Double
+    /// Share of the tokens left out as noise (HDBSCAN; 0 for k-medoids in an HDBSCAN comparison).
+    public var noiseFraction: Double? = nil
 
     enum CodingKeys: String, CodingKey {
+        case noiseFraction = "noise_fraction"
         case method, clusters
         case meanTokenEntropy = "mean_token_entropy", meanPreviousTokenEntropy = "mean_previous_token_entropy"
         case singleTokenFraction = "single_token_fraction"
@@ -117,6 +120,15 @@ public struct LayerClusters: Codable, Sendable, Equatable {
     public var clusters: [ClusterSummary]
     /// Polytope measures first, then the baselines when they were asked for.
     public var measures: [ClusteringMeasures]
+    /// HDBSCAN: codes left as noise (their group is the last of `clusters`, id -1), and the
+    /// condensed tree's clusters for the report's picture. nil for k-medoids.
+    public var noise: Int? = nil
+    public var condensedTree: [CondensedClusterInfo]? = nil
+
+    enum CodingKeys: String, CodingKey {
+        case layer, hook, bits, tokens, k, loss, iterations, method, mode, silhouette, clusters, measures, noise
+        case condensedTree = "condensed_tree"
+    }
 }
 
 /// Everything the report shows, also written as clusters.json.

@@ -6,7 +6,7 @@ extension HTMLReport {
     static func appendCard(_ c: ClusterSummary, layer: LayerClusters, index: Int, position: Int,
                            into out: inout String) {
         out += "<article class=\"card\" id=\"\(clusterAnchor(layer: index, position: position))\">\n"
-        out += "<header><h4>Cluster \(c.id)</h4><span class=\"stats\">"
+        out += "<header><h4>\(clusterName(c.id))</h4><span class=\"stats\">"
         out += "<span>size <b>\(grouped(c.size))</b></span>"
         out += "<span>coherence <b>\(decimal(c.coherence, 2))</b></span>"
         out += "<span>mean dist. <b>\(decimal(c.meanDistance, 1))</b></span>"
@@ -77,7 +77,7 @@ extension HTMLReport {
     static func appendHistogram(_ c: ClusterSummary, bits: Int, into out: inout String) {
         out += "<figure class=\"hist\">"
         let hist = SVGPlot.Histogram(
-            title: "Cluster \(c.id): Hamming distance to medoid",
+            title: "\(clusterName(c.id)): Hamming distance to medoid",
             counts: c.distanceHistogram, binStart: 0, binWidth: Double(max(1, c.histogramBinWidth)),
             markers: c.meanDistance.isFinite ? [SVGPlot.Marker(x: c.meanDistance, label: "mean \(decimal(c.meanDistance, 1))")] : [],
             width: 250, height: 110, compact: true)

@@ -14,13 +14,21 @@ extension HTMLReport {
         }
         stat("bits", grouped(layer.bits))
         stat("tokens", grouped(layer.tokens))
-        stat("k", String(layer.k))
+        if let noise = layer.noise {
+            stat("clusters", String(layer.k))
+            stat("noise", "\(grouped(noise)) (\(decimal(100 * Double(noise) / Double(max(1, layer.tokens)), 1))%)")
+        } else {
+            stat("k", String(layer.k))
+        }
         stat("method", layer.method)
         stat("mode", layer.mode)
-        stat("loss", decimal(layer.loss, 1))
-        stat("iterations", String(layer.iterations))
+        if layer.noise == nil {
+            stat("loss", decimal(layer.loss, 1))
+            stat("iterations", String(layer.iterations))
+        }
         if let s = layer.silhouette { stat("silhouette", decimal(s, 3)) }
         out += "</div>\n"
+        if let tree = layer.condensedTree { appendCondensedTree(tree, layer: layer, into: &out) }
 
         appendMeasures(layer.measures, into: &out)
 
@@ -62,7 +70,10 @@ extension HTMLReport {
         let bestSingle = best(measures.map(\.singleTokenFraction)) { $0.max() }
         out += "<div class=\"table-wrap\"><table class=\"data measures\"><thead><tr><th>clustering</th><th class=\"num\">clusters</th>"
         out += "<th class=\"num\">mean token entropy (bits)</th><th class=\"num\">mean previous-token entropy (bits)</th>"
-        out += "<th class=\"num\">single-token clusters</th></tr></thead><tbody>\n"
+        out += "<th class=\"num\">single-token clusters</th>"
+        let showNoise = measures.contains { $0.noiseFraction != nil }
+        if showNoise { out += "<th class=\"num\">left as noise</th>" }
+        out += "</tr></thead><tbody>\n"
         for (i, m) in measures.enumerated() {
             out += i == 0 ? "<tr class=\"primary\"><td>" : "<tr><td>"
             HTMLEscaping.escape(m.method, into: &out)
@@ -76,6 +87,7 @@ extension HTMLReport {
             cell(m.meanPreviousTokenEntropy, best: bestPrevious, text: decimal(m.meanPreviousTokenEntropy, 3))
             cell(m.singleTokenFraction, best: bestSingle,
                  text: m.singleTokenFraction.isFinite ? decimal(m.singleTokenFraction * 100, 1) + "%" : "—")
+            if showNoise { out += "<td class=\"num\">" + (m.noiseFraction.map { decimal($0 * 100, 1) + "%" } ?? "—") + "</td>" }
             out += "</tr>\n"
         }
         out += "</tbody></table></div>\n"
@@ -92,7 +104,7 @@ extension HTMLReport {
         out += "<th class=\"num\" data-sort=\"num\">prev. H</th><th>top tokens</th></tr></thead><tbody>\n"
         for (position, c) in layer.clusters.enumerated() {
             let anchor = clusterAnchor(layer: index, position: position)
-            out += "<tr><td data-v=\"\(c.id)\"><a href=\"#\(anchor)\">\(c.id)</a></td>"
+            out += "<tr><td data-v=\"\(c.id)\"><a href=\"#\(anchor)\">\(c.id < 0 ? "noise" : String(c.id))</a></td>"
             out += "<td class=\"num\" data-v=\"\(c.size)\">\(grouped(c.size))</td>"
             let coherence = c.coherence.isFinite ? min(max(c.coherence, 0), 1) : 0
             out += "<td data-v=\"\(decimal(c.coherence, 4))\"><span class=\"meter\"><span style=\"width:\(Int((coherence * 100).rounded()))%\"></span></span>"

@@ -113,6 +113,9 @@ struct ClusterBench: ParsableCommand {
     @Flag(name: .customLong("compare-exact"), help: "HDBSCAN with a sample: also run exact HDBSCAN and report the adjusted Rand index.")
     var compareExact = false
 
+    @Option(name: .customLong("labels-out"), help: ArgumentHelp("HDBSCAN: write the labels as int32 .npy (to compare with other tools).", valueName: "PATH"))
+    var labelsOut: String?
+
     func run() throws {
         let codes = try source.load()
         if clustering.isHDBSCAN {

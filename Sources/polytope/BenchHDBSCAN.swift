@@ -1,6 +1,7 @@
 import Foundation
 import PolytopeClustering
 import PolytopeCodes
+import PolytopeIO
 
 extension ClusterBench {
     /// `bench cluster --method hdbscan`: times exact HDBSCAN (no N x N matrix) or the sample
@@ -20,6 +21,9 @@ extension ClusterBench {
             "clusters": r.clusterCount, "noise": r.noiseCount, "labels_sha": labelDigest(r.labels),
         ]
         if let sample { out["sample_size"] = sample }
+        if let labelsOut {
+            try NPYArray(int32: r.labels.map { Int32($0) }, shape: [r.labels.count]).write(to: URL(fileURLWithPath: labelsOut))
+        }
         if sample == nil { out["mst_weight"] = r.mstWeight }
         if compareExact && sample != nil {
             let t1 = Date()

@@ -16,7 +16,9 @@ struct ProbeCommand: ParsableCommand {
         parallel batches, and appends the polytope code (one bit per MLP unit: pre-activation > 0) \
         of the recorded tokens to OUT/codes-layerL.plcodes as batches finish. Interrupted (Ctrl-C, \
         kill), the same command continues where it stopped. Then k-medoids (FasterPAM) on Hamming \
-        distance, and OUT holds: codes-layerL.plcodes and .npy, tokens.bin, clusters.json, \
+        distance, or HDBSCAN with --method hdbscan (noise: label -1 in labels-layerL.npy, its own \
+        group in the report, with the condensed tree and a comparison with k-medoids), and OUT \
+        holds: codes-layerL.plcodes and .npy, labels-layerL.npy, tokens.bin, clusters.json, \
         summary.json, report.html.
 
         Examples:
@@ -24,6 +26,7 @@ struct ProbeCommand: ParsableCommand {
           polytope probe --model models/minilm.pb --corpus corpora/austen --layer 3 --k 50 \\
               --tokens random --sample 5000 --baselines --out out/minilm
           polytope probe --shard 2/8 --out out/shards/2       # part 2 of 8; then polytope merge
+          polytope probe --method hdbscan --min-cluster-size 10 --out out/hdbscan
         """)
 
     @OptionGroup var modelOptions: ModelOptions
@@ -110,7 +113,6 @@ struct ProbeCommand: ParsableCommand {
         guard batch >= 1, threads >= 1 else { throw ValidationError("--batch and --threads must be at least 1") }
         guard perWindow >= 1, skip >= 0, sample >= 1 else { throw ValidationError("--per-window and --sample must be at least 1, --skip at least 0") }
         if let why = precision.unsupportedReason { throw ValidationError(why) }
-        guard !clustering.isHDBSCAN else { throw ValidationError("probe --method hdbscan is not available yet; run `polytope cluster DIR/codes-layerL.npy --method hdbscan` on the probe's codes") }
     }
 
     func run() throws {
@@ -171,6 +173,10 @@ struct ProbeCommand: ParsableCommand {
         var analysis = AnalysisOptions()
         analysis.k = k
         analysis.kmedoids = clustering.kmedoids(count: collection.rows, k: k, seed: seed, threads: threads)
+        if clustering.isHDBSCAN {
+            analysis.hdbscan = clustering.hdbscan(threads: threads)
+            analysis.hdbscanSample = clustering.hdbscanSampleSize(count: collection.rows)
+        }
         analysis.membersShown = members
         analysis.baselines = baselines
         analysis.quiet = quiet
@@ -191,7 +197,7 @@ struct ProbeCommand: ParsableCommand {
             model: model.spec.name, modelPath: modelPath, architecture: model.spec.architecture, layers: chosenLayers,
             bits: chosenLayers.map { collection.bits[$0] ?? 0 }, corpus: corpusPaths, documents: collection.documents,
             windows: collection.windows, tokensSeen: collection.tokensSeen, tokensRecorded: collection.rows,
-            sampling: config.sampling.description, k: k, method: analysis.kmedoids.method.rawValue, initialization: analysis.kmedoids.initialization.rawValue,
+            sampling: config.sampling.description, k: k, method: clustering.isHDBSCAN ? "hdbscan" : analysis.kmedoids.method.rawValue, initialization: analysis.kmedoids.initialization.rawValue,
             seed: seed, hammingKernel: HammingKernel.current.rawValue, blasCore: BLAS.coreName, threads: threads,
             collectionSeconds: collection.seconds, analysisSeconds: analysisSeconds,
             totalSeconds: Date().timeIntervalSince(started), resumedFromRows: collection.resumedFromRows, layerTimings: timings)
@@ -202,7 +208,11 @@ struct ProbeCommand: ParsableCommand {
         log("wrote \(dir.appendingPathComponent("report.html").path)")
         if !quiet {
             for layer in data.layers {
-                print("layer \(layer.layer): \(layer.tokens) tokens, k = \(layer.k), loss \(Int(layer.loss)), mode \(layer.mode)")
+                if let noise = layer.noise {
+                    print("layer \(layer.layer): \(layer.tokens) tokens, HDBSCAN \(layer.k) clusters, \(noise) noise, mode \(layer.mode)")
+                } else {
+                    print("layer \(layer.layer): \(layer.tokens) tokens, k = \(layer.k), loss \(Int(layer.loss)), mode \(layer.mode)")
+                }
                 for m in layer.measures {
                     print(String(format: "  %@: token entropy %.2f bits, previous-token entropy %.2f bits, single-token clusters %.0f%%",
                                  m.method, m.meanTokenEntropy, m.meanPreviousTokenEntropy, 100 * m.singleTokenFraction))

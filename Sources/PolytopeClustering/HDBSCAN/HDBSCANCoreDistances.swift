@@ -73,7 +73,8 @@ public enum HDBSCANCoreDistances {
                 if seen >= k { break }
                 value += 1
             }
-            for j in 0..<count { hb[Int(row[j])] = 0 }
+            // Clear: the histogram (bits + 1 entries) when smaller than the row, else the touched bins.
+            if h.count < count { h.update(repeating: 0) } else { for j in 0..<count { hb[Int(row[j])] = 0 } }
             return Int32(value)
         }
     }
