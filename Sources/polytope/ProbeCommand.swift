@@ -113,6 +113,7 @@ struct ProbeCommand: ParsableCommand {
         guard batch >= 1, threads >= 1 else { throw ValidationError("--batch and --threads must be at least 1") }
         guard perWindow >= 1, skip >= 0, sample >= 1 else { throw ValidationError("--per-window and --sample must be at least 1, --skip at least 0") }
         if let why = precision.unsupportedReason { throw ValidationError(why) }
+        if clustering.isHDBSCAN && assignments != nil { throw ValidationError("--assignments holds a k-medoids clustering; it cannot be combined with --method hdbscan") }
     }
 
     func run() throws {
