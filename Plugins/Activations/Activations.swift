@@ -16,26 +16,31 @@ final class ElementwiseActivation: ActivationLayer, @unchecked Sendable {
     }
 
     func forward(_ inputs: [Matrix], context: ForwardContext) throws -> Matrix {
-        var out = inputs[0]
+        let input = inputs[0], n = input.data.count
         let function = self.function
         let vectorGELU = function == .gelu && FastMath.hasVectorKernels
-        out.data.withUnsafeMutableBufferPointer { x in
-            let base = x.baseAddress!
-            context.threading.forEachChunk(count: x.count, cost: 16) { r in
-                if vectorGELU {
-                    FastMath.geluVector(base + r.lowerBound, count: r.count)
-                    return
-                }
-                // One loop per function, each inlined, so the compiler can vectorize it.
-                switch function {
-                case .relu: for i in r { base[i] = ActivationFunctions.relu(base[i]) }
-                case .gelu: for i in r { base[i] = ActivationFunctions.gelu(base[i]) }
-                case .geluTanh: for i in r { base[i] = ActivationFunctions.geluTanh(base[i]) }
-                case .silu: for i in r { base[i] = ActivationFunctions.silu(base[i]) }
+        // Out of place: one read and one write per value, no copy of the input first.
+        let data = [Float](unsafeUninitializedCapacity: n) { buf, count in
+            let y = buf.baseAddress!
+            input.data.withUnsafeBufferPointer { xb in
+                let x = xb.baseAddress!
+                context.threading.forEachChunk(count: n, cost: 16) { r in
+                    if vectorGELU {
+                        FastMath.geluVector(x + r.lowerBound, y + r.lowerBound, count: r.count)
+                        return
+                    }
+                    // One loop per function, each inlined, so the compiler can vectorize it.
+                    switch function {
+                    case .relu: for i in r { y[i] = ActivationFunctions.relu(x[i]) }
+                    case .gelu: for i in r { y[i] = ActivationFunctions.gelu(x[i]) }
+                    case .geluTanh: for i in r { y[i] = ActivationFunctions.geluTanh(x[i]) }
+                    case .silu: for i in r { y[i] = ActivationFunctions.silu(x[i]) }
+                    }
                 }
             }
+            count = n
         }
-        return out
+        return Matrix(rows: input.rows, cols: input.cols, data: data)
     }
 }
 

@@ -26,13 +26,13 @@ static inline __attribute__((always_inline)) CK_T512 __m512 erf512(__m512 x) {
     return _mm512_div_ps(_mm512_mul_ps(xc, p), qq);
 }
 
-CK_T512 void ck_gelu_avx512(float *x, long n) {
+CK_T512 void ck_gelu_avx512(const float *x, float *y, long n) {
     const __m512 half = _mm512_set1_ps(0.5f), one = _mm512_set1_ps(1.0f), rs2 = _mm512_set1_ps(0.70710678118654752f);
     for (long i = 0; i < n; i += 16) {
         __mmask16 m = tail(n - i);
         __m512 v = _mm512_maskz_loadu_ps(m, x + i);
         __m512 e = erf512(_mm512_mul_ps(v, rs2));
-        _mm512_mask_storeu_ps(x + i, m, _mm512_mul_ps(_mm512_mul_ps(half, v), _mm512_add_ps(one, e)));
+        _mm512_mask_storeu_ps(y + i, m, _mm512_mul_ps(_mm512_mul_ps(half, v), _mm512_add_ps(one, e)));
     }
 }
 
@@ -60,6 +60,6 @@ CK_T512 void ck_layer_norm_avx512(float *x, long cols, long r0, long r1, const f
     }
 }
 #else
-void ck_gelu_avx512(float *x, long n) { abort(); }
+void ck_gelu_avx512(const float *x, float *y, long n) { abort(); }
 void ck_layer_norm_avx512(float *x, long cols, long r0, long r1, const float *w, const float *b, float eps) { abort(); }
 #endif

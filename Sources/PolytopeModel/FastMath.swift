@@ -25,10 +25,10 @@ public enum FastMath {
     /// True when the AVX-512 elementwise kernels run on this CPU.
     public static let hasVectorKernels = CPU.features.contains(.avx512)
 
-    /// x = x·Φ(x) in place (exact-erf GELU, the rational erf of `ActivationFunctions.erfRational`),
-    /// 16 lanes at a time. Only when `hasVectorKernels`. - Complexity: O(count).
-    public static func geluVector(_ x: UnsafeMutablePointer<Float>, count: Int) {
+    /// y = x·Φ(x) (exact-erf GELU, the rational erf of `ActivationFunctions.erfRational`),
+    /// 16 lanes at a time; `y` may be `x`. Only when `hasVectorKernels`. - Complexity: O(count).
+    public static func geluVector(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
         precondition(hasVectorKernels)
-        ck_gelu_avx512(x, count)
+        ck_gelu_avx512(x, y, count)
     }
 }

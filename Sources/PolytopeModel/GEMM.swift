@@ -182,6 +182,13 @@ public final class PackedWeight: @unchecked Sendable {
 /// What the forward pass runs on this machine, for reports (`bench`, `inspect --json`, the
 /// probe's summary): CPU, its features, the GEMM kernel chosen and OpenBLAS's own core choice.
 public enum ForwardRuntime {
+    /// glibc malloc tuned once for large short-lived matrices (`ck_tune_allocator`): without it
+    /// each pass page-faults its layer outputs in again.
+    static let allocatorTuned: Bool = {
+        ck_tune_allocator()
+        return true
+    }()
+
     public static var report: [String: Any] {
         [
             "cpu": CPU.brand, "cpu_features": CPU.featureNames, "gemm_kernel": GEMMKernel.chosen.rawValue,

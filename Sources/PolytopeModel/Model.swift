@@ -16,6 +16,7 @@ public final class Model: @unchecked Sendable {
     /// builds each node with its kind (which checks parameter shapes and attributes).
     /// Nothing runs before all of this has passed.
     public init(spec: ModelSpec, baseDirectory: String, registry: LayerRegistry) throws {
+        _ = ForwardRuntime.allocatorTuned
         try GraphValidator.validate(spec, registry: registry)
         let weights = try WeightStore(tensors: spec.tensors, baseDirectory: baseDirectory)
         var index: [String: Int] = [:]

@@ -57,12 +57,18 @@ struct ForwardBench: ParsableCommand {
             .with(threading: Threading(threads: threads), precision: precision)
         let target = hook ?? model.spec.nodes.last!.name
         _ = try model.forward(ctx, capture: [target])
-        var times: [Double] = []
+        var times: [Double] = [], cpu: [Double] = []
         let prof = profile ? ForwardProfile() : nil
+        func processCPU() -> Double {
+            var ts = timespec()
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+            return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+        }
         for _ in 0..<iterations {
-            let t0 = DispatchTime.now().uptimeNanoseconds
+            let t0 = DispatchTime.now().uptimeNanoseconds, c0 = processCPU()
             _ = try model.forward(ctx, capture: [target], profile: prof)
             times.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+            cpu.append(processCPU() - c0)
         }
         let best = times.min() ?? 0
         let median = times.sorted()[times.count / 2]
@@ -71,6 +77,8 @@ struct ForwardBench: ParsableCommand {
             "model": model.spec.name, "batch": batch, "seq": seq, "threads": threads, "hook": target,
             "precision": precision.rawValue, "seconds_best": best, "seconds_median": median,
             "tokens_per_second": Double(batch * seq) / median,
+            "cpu_seconds_median": cpu.sorted()[cpu.count / 2],
+            "tokens_per_cpu_second": Double(batch * seq) / cpu.sorted()[cpu.count / 2],
         ]) { $1 }
         if let prof { obj["seconds_per_kind"] = prof.seconds.mapValues { $0 / Double(iterations) } }
         let data = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])

@@ -29,6 +29,9 @@ enum {
 };
 /** Bit set of CK_CPU_* for this CPU. */
 int ck_cpu_features(void);
+/** Tunes glibc malloc for the forward pass's large short-lived matrices (heap, not a fresh mmap
+    per matrix; freed memory kept up to 512 MB). Once per process; no-op elsewhere. */
+void ck_tune_allocator(void);
 /** The CPU's brand string (cpuid leaves 0x80000002-4), into buf (at least 49 bytes). */
 void ck_cpu_brand(char *buf, size_t size);
 
@@ -73,8 +76,8 @@ void ck_attention_avx512(int batch, int t, int heads, int kv_heads, int dh, cons
                          const float *k, long ldk, const float *v, long ldv, float *out, long ldo,
                          const int *lengths, int causal, float scale, int item0, int item1);
 
-/** x[i] = gelu(x[i]) (exact erf form, rational erf as PolytopeLens' Swift one) for i < n. AVX-512 F. */
-void ck_gelu_avx512(float *x, long n);
+/** y[i] = gelu(x[i]) (exact erf form, rational erf as PolytopeLens' Swift one) for i < n; y may be x. AVX-512 F. */
+void ck_gelu_avx512(const float *x, float *y, long n);
 /** Layer norm of rows [r0, r1) of x (n cols, in place): two-pass mean / biased variance. AVX-512 F. */
 void ck_layer_norm_avx512(float *x, long cols, long r0, long r1, const float *w, const float *b, float eps);
 
