@@ -125,6 +125,15 @@ int32_t pl_model_hook_width(pl_model *model, const char *hook, int64_t *width, c
 int32_t pl_model_run(pl_model *model, const int32_t *ids, int64_t n, const char *const *hooks, int32_t n_hooks,
                      float *const *outputs, char *err, size_t err_len);
 
+/* ---- Probe directories ------------------------------------------------------------------ */
+
+/* The recorded tokens rows[0..n) of a finished probe in directory dir, each with up to
+ * `context` bytes of text either side, read again from the probe's corpus: a JSON array of
+ * {"document","source","byte_start","byte_end","window","position","token_id","text","left",
+ * "right"}. *json_out is freed with pl_free. O(corpus bytes) for the read. */
+int32_t pl_probe_tokens(const char *dir, const int64_t *rows, int64_t n, int64_t context, char **json_out, char *err,
+                        size_t err_len);
+
 #ifdef __cplusplus
 }
 #endif
