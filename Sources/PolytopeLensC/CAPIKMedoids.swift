@@ -6,7 +6,7 @@ import PolytopeCodes
 // k-medoids on packed codes: what `polytope cluster` does, with its defaults.
 
 /// Options from the C struct, with the CLI's defaults and its messages for bad names.
-func kmedoidsOptions(_ o: pl_kmedoids_options?, n: Int) throws -> KMedoids.Options {
+func kmedoidsOptions(_ o: pl_kmedoids_options?, n: Int, k: Int) throws -> KMedoids.Options {
     let method = optionalString(o?.method) ?? "fasterpam"
     let initName = optionalString(o?.initialization) ?? "auto"
     let modeName = optionalString(o?.mode) ?? "auto"
@@ -27,8 +27,8 @@ func kmedoidsOptions(_ o: pl_kmedoids_options?, n: Int) throws -> KMedoids.Optio
         claraSamples: (o?.clara_samples ?? 0) > 0 ? Int(o!.clara_samples) : 5,
         claraSampleSize: (o?.clara_sample_size ?? 0) > 0 ? Int(o!.clara_sample_size) : nil)
     if options.method == .clara { options.mode = .clara }
-    // Matrix-free BUILD costs k N^2 Hamming distances: auto takes LAB (O(k N)) there, as the CLI.
-    if initName == "auto" && KMedoids.chooseMode(count: n, options: options) == .matrixFree { options.initialization = .lab }
+    // `init auto` as the CLI: BUILD where its matrix exists and k N^2 stays small, else LAB.
+    if initName == "auto" { options.initialization = autoInitialization(count: n, k: k, options: options) }
     return options
 }
 
@@ -52,7 +52,7 @@ public func pl_kmedoids(_ codes: UnsafePointer<UInt8>?, _ n: Int64, _ bits: Int6
             throw CAPIError(Int32(PL_EINVAL), ClusteringError.badK(k: Int(k), count: Int(n)).description)
         }
         let all = try codeMatrix(codes, rows: n, bits: bits, name: "codes")
-        let opts = try kmedoidsOptions(options?.pointee, n: Int(n))
+        let opts = try kmedoidsOptions(options?.pointee, n: Int(n), k: Int(k))
         let medoidsPtr = try required(medoidsOut, "medoids"), labelsPtr = try required(labelsOut, "labels")
         let result: KMedoidsResult
         do { result = try KMedoids.cluster(all, k: Int(k), options: opts) } catch let e as ClusteringError {

@@ -10,13 +10,14 @@ from ._capi import PolytopeError
 from .clustering import KMedoidsResult, kmedoids, parse_memory
 from .codes import codes_from_preacts, hamming, hamming_kernel, packbits, unpackbits
 from .model import Model
+from .probe import probe
 from .probe_directory import ProbeDirectory
 
 __version__ = "0.1.0"
 
 __all__ = [
     "PolytopeError", "KMedoidsResult", "kmedoids", "parse_memory", "codes_from_preacts", "hamming", "hamming_kernel",
-    "packbits", "unpackbits", "Model", "ProbeDirectory", "library_path",
+    "packbits", "unpackbits", "Model", "probe", "ProbeDirectory", "library_path",
 ]
 
 

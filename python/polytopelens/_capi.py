@@ -78,6 +78,7 @@ def _load() -> ctypes.CDLL:
         "pl_model_tokenize": (c_int32, [c_void_p, c_char_p, c_int64, POINTER(i32p), POINTER(i64p), i64p] + err),
         "pl_model_hook_width": (c_int32, [c_void_p, c_char_p, i64p] + err),
         "pl_model_run": (c_int32, [c_void_p, i32p, c_int64, POINTER(c_char_p), c_int32, POINTER(f32p)] + err),
+        "pl_probe": (c_int32, [c_char_p] + err),
         "pl_probe_tokens": (c_int32, [c_char_p, i64p, c_int64, c_int64, POINTER(c_void_p)] + err),
     }
     for name, (res, args) in sigs.items():

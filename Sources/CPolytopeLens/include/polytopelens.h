@@ -125,6 +125,17 @@ int32_t pl_model_hook_width(pl_model *model, const char *hook, int64_t *width, c
 int32_t pl_model_run(pl_model *model, const int32_t *ids, int64_t n, const char *const *hooks, int32_t n_hooks,
                      float *const *outputs, char *err, size_t err_len);
 
+/* ---- Probe ------------------------------------------------------------------------------ */
+
+/* Runs (or continues) `polytope probe`: options_json is an object with the CLI's long options,
+ * `-` written `_` ({"out": DIR, "model", "plugins": [...], "corpus": [...], "layers": [...],
+ * "k", "context", "stride", "tokens", "per_window", "skip", "sample", "seed", "batch",
+ * "threads", "max_windows", "method", "init", "memory", "mode", "max_iter", "samples",
+ * "sample_size", "members", "baselines", "restart", "paragraphs", "text_field", "lossy"}).
+ * Writes DIR/{codes-layerL.plcodes,.npy, labels-layerL.npy, tokens.bin, clusters.json,
+ * summary.json, report.html}. Killed at any moment, the same call continues where it stopped. */
+int32_t pl_probe(const char *options_json, char *err, size_t err_len);
+
 /* ---- Probe directories ------------------------------------------------------------------ */
 
 /* The recorded tokens rows[0..n) of a finished probe in directory dir, each with up to
