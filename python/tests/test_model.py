@@ -45,3 +45,13 @@ def test_model_info(model_path):
     m = pl.Model(model_path)
     assert "blocks.0.mlp.hook_pre" in m.hooks and m.mlp_layers == [0, 1, 2, 3]
     assert m.context_length > 0 and m.info["has_tokenizer"]
+
+
+def test_plugins_load_next_to_the_builtins(root, model_path):
+    plugin = root / ".build" / "debug" / "libPolytopeLeakyReLU.so"
+    if not plugin.exists():
+        pytest.skip("the example plugin is not built (swift build)")
+    with_plugin = pl.Model(model_path, plugins=[plugin])
+    plain = pl.Model(model_path)
+    hook = "blocks.0.mlp.hook_post"
+    np.testing.assert_array_equal(with_plugin.run(TEXT, hooks=[hook])[hook], plain.run(TEXT, hooks=[hook])[hook])
