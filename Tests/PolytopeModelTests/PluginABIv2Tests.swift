@@ -193,6 +193,58 @@ final class PluginABIv2Tests: XCTestCase {
         }
     }
 
+    /// The header is usable from C++: `extern "C"`, the export macro, aggregate tables, and a
+    /// kind that logs through the host and fails through `polytope_errorf`.
+    func testAPluginWrittenInCPlusPlusLoadsAndRuns() throws {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        guard let cxx = path.split(separator: ":").map({ "\($0)/c++" }).first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw XCTSkip("no c++ on PATH")
+        }
+        let dir = Fixtures.tempDir("plugin-cxx")
+        let src = dir.appendingPathComponent("negate.cpp"), lib = dir.appendingPathComponent("libnegate.so").path
+        try """
+            #include "polytope_plugin.h"
+            #include <vector>
+            namespace {
+            struct State { std::vector<float> unused; };
+            int create(const PolytopeNodeDesc *n, PolytopeNodeOut *out, PolytopeError *err) {
+                if (n->attrs[0].i < 0) return polytope_errorf(n->host, err, "scale %lld is negative", (long long)n->attrs[0].i);
+                out->state = new State();
+                out->output_width = n->input_widths[0];
+                return 0;
+            }
+            int forward(const void *, const PolytopeForwardArgs *a, PolytopeError *) {
+                for (int64_t i = 0; i < a->rows * a->output_width; i++) a->output[i] = -a->inputs[0][i];
+                return 0;
+            }
+            void destroy(void *s) { delete static_cast<State *>(s); }
+            const PolytopeInputSpec inputs[] = {{"x", "d", nullptr}};
+            const PolytopeAttrSpec attrs[] = {{"scale", POLYTOPE_ATTR_INT, "1", nullptr}};
+            const PolytopeKind kinds[] = {{ sizeof(PolytopeKind), POLYTOPE_KIND_MAGIC, "cxx_negate", 1, 0, "-x",
+                1, inputs, 0, nullptr, 1, attrs, 0, nullptr, create, forward, destroy }};
+            const PolytopePluginTable table = { POLYTOPE_PLUGIN_ABI_VERSION, sizeof(PolytopePluginTable), "C++ plugin", 1, kinds };
+            }
+            POLYTOPE_PLUGIN_ENTRY { host->log(POLYTOPE_LOG_INFO, "loaded"); return &table; }
+            """.write(to: src, atomically: true, encoding: .utf8)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: cxx)
+        p.arguments = ["-std=c++17", "-shared", "-fPIC", "-fvisibility=hidden", "-I", PluginFixtures.abiInclude, src.path, "-o", lib]
+        try p.run()
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0, "c++ compiles the header")
+        let r = LayerRegistry.builtins()
+        let info = try PluginLoader.load(path: lib, into: r)
+        XCTAssertEqual(info.kinds, ["cxx_negate@1"], "the entry is exported with C linkage despite -fvisibility=hidden")
+        var n = NodeSpec(name: "neg", kind: "cxx_negate", inputs: ["a"])
+        let m = try Model.load(path: try SpecBuilder.write(spec(n)), registry: r)
+        let out = try m.forward(ForwardContext(sequences: [[1, 2]]), capture: ["a", "neg"])
+        XCTAssertEqual(out["neg"]!.data, out["a"]!.data.map { -$0 })
+        n.attrs["scale"] = .int(-2)
+        XCTAssertThrowsError(try Model.load(path: try SpecBuilder.write(spec(n)), registry: r)) { e in
+            XCTAssertEqual(e as? ModelError, .pluginKindFailed(node: "neg", kind: "cxx_negate", library: info.path, message: "scale -2 is negative"))
+        }
+    }
+
     func assertRefused(_ path: String, _ fragments: [String], file: StaticString = #filePath, line: UInt = #line) {
         let r = LayerRegistry.builtins()
         let before = r.loadedDescription
