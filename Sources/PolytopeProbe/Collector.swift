@@ -80,10 +80,15 @@ public final class Collector {
     /// Runs (or resumes) collection. With `restart`, earlier outputs in the directory are replaced.
     public func run(restart: Bool) throws -> CollectionResult {
         let planner = try planner()
-        let fingerprint = config.fingerprint(corpus: corpus, contextLength: planner.contextLength)
+        var fingerprint = config.fingerprint(corpus: corpus, contextLength: planner.contextLength)
+        // Model file and plugin libraries by SHA-256: another build of a plugin is another run.
+        fingerprint.merge(try RunIdentity(model: model, modelPath: config.modelPath).fingerprintEntries) { $1 }
         var state = restart ? nil : try ProbeState.read(dir: dir)
         if state != nil, state!.fingerprint[ProbeConfig.precisionKey] == nil {
             state!.fingerprint[ProbeConfig.precisionKey] = Precision.fp32.rawValue
+        }
+        for key in [RunIdentity.modelKey, RunIdentity.pluginsKey] where state != nil && state!.fingerprint[key] == nil {
+            state!.fingerprint[key] = fingerprint[key]  // states written before identities were recorded
         }
         if let s = state, s.fingerprint != fingerprint {
             throw ProbeError.differentRun(dir: dir.path, differences: ProbeState.differences(s.fingerprint, fingerprint))
@@ -271,7 +276,14 @@ public final class Collector {
         var layers: [LayerBatch] = []
         for (i, hook) in hooks.enumerated() {
             let pre = out[hook]!.rows(rows)
-            let codes = try CodeMatrix(preActivations: pre.data, rows: pre.rows, units: pre.cols, knots: knots[i])
+            if !config.allowNonFinite, let bad = pre.firstNonFinite() {
+                let r = records[bad.row]
+                throw ProbeError.badArgument("\(hook) is not finite: document \(r.document), window \(r.window), position \(r.position) (token \(r.tokenID)), unit \(bad.col) is \(bad.value); its codes would mean nothing (--allow-nonfinite records them anyway)")
+            }
+            // Per-unit knots (JumpReLU thresholds) when the activation has them.
+            let codes = try model.unitKnots(hook: postHooks[i]).map {
+                try CodeMatrix(preActivations: pre.data, rows: pre.rows, units: pre.cols, unitKnots: $0, knotsPerUnit: knots[i].count)
+            } ?? CodeMatrix(preActivations: pre.data, rows: pre.rows, units: pre.cols, knots: knots[i])
             let acts: [Float]? = config.keepActivations ? out[postHooks[i]]!.rows(rows).data : nil
             layers.append(LayerBatch(codes: codes, activations: acts))
         }

@@ -21,6 +21,8 @@ public struct ProbeConfig: Sendable {
     public var maxWindows: Int?
     /// Also keep the recorded tokens' MLP activations (for baselines).
     public var keepActivations = false
+    /// Record codes of NaN or infinite pre-activations instead of stopping at the first one.
+    public var allowNonFinite = false
     /// Record only this shard's part of the corpus (`polytope merge` joins the shards).
     public var shard: ProbeShard?
     public var quiet = false

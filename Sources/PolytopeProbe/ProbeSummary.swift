@@ -28,6 +28,8 @@ public struct ProbeSummary: Codable, Sendable {
     public var gemmKernel: String?
     public var precision: String?
     public var collectionTokensPerSecond: Double?
+    /// The model file's SHA-256 and the plugin libraries (path, SHA-256) behind its kinds.
+    public var identity: RunIdentity?
 
     public init(model: String, modelPath: String, architecture: String, layers: [Int], bits: [Int], corpus: [String],
                 documents: Int, windows: Int, tokensSeen: Int, tokensRecorded: Int, sampling: String, k: Int, method: String,
@@ -66,5 +68,6 @@ public struct ProbeSummary: Codable, Sendable {
         case analysisSeconds = "analysis_seconds", totalSeconds = "total_seconds", resumedFromRows = "resumed_from_rows"
         case layerTimings = "layer_timings"
         case gemmKernel = "gemm_kernel", precision, collectionTokensPerSecond = "collection_tokens_per_second"
+        case identity
     }
 }

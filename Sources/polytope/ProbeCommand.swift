@@ -91,6 +91,9 @@ struct ProbeCommand: ParsableCommand {
     @Option(help: "Members shown per cluster.")
     var members = 12
 
+    @Flag(help: "Record codes of NaN or infinite pre-activations (by default the probe stops at the first one, naming the layer, document, window and position).")
+    var allowNonfinite = false
+
     @Flag(help: "Also cluster the raw MLP activations (cosine, Euclidean) and list top-activating tokens per neuron, and compare.")
     var baselines = false
 
@@ -153,6 +156,7 @@ struct ProbeCommand: ParsableCommand {
         config.precision = precision
         config.maxWindows = maxWindows
         config.keepActivations = baselines
+        config.allowNonFinite = allowNonfinite
         config.quiet = quiet
         if let shard { config.shard = try ProbeShard.parse(shard) }
 
@@ -205,6 +209,7 @@ struct ProbeCommand: ParsableCommand {
         summary.gemmKernel = GEMMKernel.chosen.description
         summary.precision = precision.rawValue
         summary.collectionTokensPerSecond = collection.seconds > 0 ? Double(collection.tokensSeen) / collection.seconds : nil
+        summary.identity = try RunIdentity(model: model, modelPath: modelPath)
         try AtomicFile.write(try enc.encode(summary), to: dir.appendingPathComponent("summary.json"))
         log("wrote \(dir.appendingPathComponent("report.html").path)")
         if !quiet {

@@ -116,6 +116,17 @@ enum ModelFileCases {
                 })
                 return Invocation(["run", "--model", path, "--ids", "1,2,3", "--hook", "blocks.0.mlp.hook_pre", "--out", ws.path("out")])
             },
+            // NaN/Inf pre-activations used to become all-zero codes and a normal-looking report.
+            BadInput(name: "model: activations overflow to inf (probe)", expect: ["blocks.0.mlp.hook_pre", "not finite", "document 0", "--allow-nonfinite"]) { ws in
+                let path = try ws.model("overflow.pb", tiny { s in
+                    let t = tensorIndex(s, "blocks.0.mlp.hook_pre", "weight")
+                    s.tensors[t].dtype = .f32
+                    s.tensors[t].storage = .inline(Robust.f32([Float](repeating: 3e38, count: s.tensors[t].elementCount!)))
+                })
+                let corpus = try ws.write("c.txt", "It is a truth universally acknowledged, that a single man in possession of a good fortune.")
+                return Invocation(["probe", "--model", path, "--corpus", corpus, "--layer", "0", "--tokens", "all", "--k", "2",
+                                   "--out", ws.path("out"), "--quiet"], mayCreate: ["out/"])
+            },
             modelCase("model: tensor no node uses", ["extra.unused", "used by no node"]) { s in
                 var t = s.tensors[0]
                 t.name = "extra.unused"
