@@ -3,7 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 need=()
-for p in libprotobuf-c-dev protobuf-c-compiler protobuf-compiler libopenblas-dev; do
+# gcc, g++: the plugin tests and the docs/plugins.md walkthrough compile C and C++ plugins.
+for p in libprotobuf-c-dev protobuf-c-compiler protobuf-compiler libopenblas-dev gcc g++; do
   dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
 done
 if [ ${#need[@]} -gt 0 ]; then

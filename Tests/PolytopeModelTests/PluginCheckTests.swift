@@ -87,6 +87,33 @@ final class PluginCheckTests: XCTestCase {
         }
     }
 
+    /// `inspect` describes built-in and plugin kinds with the same schema form, text and JSON.
+    func testInspectShowsBuiltinAndPluginSchemasAlike() throws {
+        guard let polytope = BuildProducts.find("polytope", executable: true) else { return XCTFail(BuildProducts.missing("polytope")) }
+        let lib = try ExamplePluginTests.library("RMSNorm")
+        func inspect(_ extra: [String]) throws -> String {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: polytope)
+            p.arguments = ["inspect", "--model", ModelAuthoringTests.defaultModel, "--plugin", lib] + extra
+            let out = Pipe()
+            p.standardOutput = out
+            try p.run()
+            let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            XCTAssertEqual(p.terminationStatus, 0)
+            return text
+        }
+        let text = try inspect([])
+        XCTAssertTrue(text.contains("      takes: x[d]; params weight[d]; attrs eps: float = 1e-06"), "plugin kind: \(text)")
+        XCTAssertTrue(text.contains("      takes: x[d]; params weight[d], bias[d]?; attrs eps: float = 1e-05"), "built-in layer_norm: \(text)")
+        let json = try JSONSerialization.jsonObject(with: Data(try inspect(["--json"]).utf8)) as? [String: Any]
+        let schemas = try XCTUnwrap(json?["schemas"] as? [String: Any])
+        let plugin = try XCTUnwrap(schemas["example_rms_norm@1"] as? [String: Any])
+        let builtin = try XCTUnwrap(schemas["layer_norm@1"] as? [String: Any])
+        XCTAssertEqual((plugin["params"] as? [[String: Any]])?.first?["shape"] as? [String], ["d"])
+        XCTAssertEqual((builtin["attrs"] as? [[String: Any]])?.first?["default"] as? String, "1e-05")
+    }
+
     /// The command: one line per kind, exit 1 on a failing kind.
     func testCommandExitsNonZeroOnAFailingKind() throws {
         guard let polytope = BuildProducts.find("polytope", executable: true) else { return XCTFail(BuildProducts.missing("polytope")) }
