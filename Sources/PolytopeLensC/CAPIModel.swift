@@ -85,7 +85,7 @@ public func pl_model_info(_ model: OpaquePointer?, _ jsonOut: UnsafeMutablePoint
         for (i, node) in m.spec.nodes.enumerated() {
             for name in [node.name] + node.aliases {
                 var h: [String: Any] = ["name": name, "width": m.widths[i], "kind": node.kind, "node": node.name]
-                if let k = try m.knots(hook: name) { h["knots"] = k.map(Double.init) }
+                if let k = (try? m.knots(hook: name)).flatMap({ $0 }) { h["knots"] = k.map(Double.init) }
                 hooks.append(h)
             }
         }

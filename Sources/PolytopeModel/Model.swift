@@ -58,9 +58,18 @@ public final class Model: @unchecked Sendable {
     }
 
     /// The knots of the activation node behind a hook, if that node is an activation.
+    /// Refused for an activation whose units have their own knots (JumpReLU thresholds): a
+    /// caller assuming one set for all units would silently use unit 0's; such callers read
+    /// `unitKnots(hook:)` (the probe's codes do).
     public func knots(hook: String) throws -> [Float]? {
         let i = try nodeIndex(hook: hook)
-        return (layers[i] as? ActivationLayer)?.knots ?? kinds[i].knots
+        if let act = layers[i] as? ActivationLayer {
+            guard act.unitKnots == nil else {
+                throw ModelError.badInput("'\(hook)' (kind '\(spec.nodes[i].kind)') has its own knots for each unit; this analysis takes one set of knots for all units (per-unit knots are supported by probe codes only)")
+            }
+            return act.knots
+        }
+        return kinds[i].knots
     }
 
     /// Per-unit knots of the activation node behind a hook (`width * knots.count` values,

@@ -67,7 +67,8 @@ public final class Collector {
         for layer in config.layers {
             let pre = "blocks.\(layer).mlp.hook_pre", post = "blocks.\(layer).mlp.hook_post"
             let index: Int = try model.nodeIndex(hook: pre)
-            guard let k = try model.knots(hook: post) else {
+            let perUnit = try model.unitKnots(hook: post)
+            guard let k = try perUnit.map({ Array($0.prefix($0.count / max(1, model.widths[index]))) }) ?? model.knots(hook: post) else {
                 throw ProbeError.badArgument("'\(post)' is not an activation node: cannot tell where its knots are")
             }
             // One thermometer bit per unit and knot (docs/code-format.md): width × knots.

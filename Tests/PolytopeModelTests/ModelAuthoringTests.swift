@@ -115,6 +115,15 @@ final class ModelAuthoringTests: XCTestCase {
             }
         }
         XCTAssertEqual(try m.knots(hook: "post"), [-0.25, 0.25])
+        // Per-unit knots: `unitKnots` has them; `knots` refuses rather than give unit 0's to an
+        // analysis that assumes one set for all units.
+        try PluginLoader.load(path: try ExamplePluginTests.library("JumpReLU"), into: r)
+        var j = b
+        j.node("jump", kind: "jump_relu", inputs: [pre], params: ["threshold": j.tensor("t", [h], [0, 0.1, 0.2, 0.3, 0.4, 0.5])])
+        let jm = try Model(spec: try j.build(registry: r), baseDirectory: ".", registry: r)
+        XCTAssertEqual(try jm.unitKnots(hook: "jump"), [0, 0.1, 0.2, 0.3, 0.4, 0.5])
+        XCTAssertThrowsError(try jm.knots(hook: "jump")) { e in XCTAssertTrue("\(e)".contains("own knots for each unit"), "\(e)") }
+        XCTAssertEqual(try jm.knots(hook: "post"), [-0.25, 0.25])
         var bad = b
         bad.node("oops", kind: "hardtanh", inputs: ["post"], attrs: ["max": .float(1)])
         XCTAssertThrowsError(try bad.build(registry: r)) { e in XCTAssertTrue("\(e)".contains("node 'oops'") && "\(e)".contains("no attribute 'max'"), "\(e)") }
