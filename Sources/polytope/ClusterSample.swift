@@ -11,6 +11,9 @@ extension ClusterCommand {
         guard codes.count == 1 else { throw CodesCommandError("--sample reads one code file (got \(codes.count)); merge probe shards first with polytope merge") }
         guard m >= 1 else { throw CodesCommandError("--sample must be at least 1 (got \(m))") }
         let url = URL(fileURLWithPath: codes[0])
+        if let head = FileManager.default.contents(atPath: url.path)?.prefix(6), head.elementsEqual([0x93] + Array("NUMPY".utf8)) {
+            throw CodesCommandError("--sample reads rows of a code file (.plcodes, e.g. a merged probe's codes-layerL.plcodes), not .npy: \(url.path)")
+        }
         let header = try CodeFile.header(of: url)
         let k = self.k!
         guard k <= header.rows else { throw CodesCommandError("--k \(k) is larger than the number of codes (\(header.rows))") }

@@ -38,6 +38,29 @@ enum MergeCases {
         }
     }
 
+    /// Runs a setup command that must succeed.
+    static func polytope(_ args: [String]) throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: try Robust.polytopeBinary())
+        p.arguments = args
+        p.standardError = FileHandle.nullDevice
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else { throw BadInputSetupError(description: "setup failed: polytope \(args.joined(separator: " "))") }
+    }
+
+    /// A valid packed uint8 [4, 2] .npy.
+    static func npyHeader() -> Data {
+        var header = "{'descr': '|u1', 'fortran_order': False, 'shape': (4, 2), }"
+        while (10 + header.count + 1) % 64 != 0 { header += " " }
+        header += "\n"
+        var d = Data([0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.count & 0xFF), UInt8(header.count >> 8)])
+        d.append(Data(header.utf8))
+        d.append(Data(repeating: 0x5A, count: 8))
+        return d
+    }
+
     static var all: [BadInput] {
         [
             BadInput(name: "merge: missing shard", expect: ["missing shard 1 of 3"]) { ws in
@@ -96,6 +119,23 @@ enum MergeCases {
             BadInput(name: "merge: --out is a shard", expect: ["--out", "is one of the shard directories"]) { ws in
                 let s = try shards(ws, ["s0", "s1", "s2"])
                 return Invocation(["merge"] + s + ["--out", s[0]])
+            },
+            BadInput(name: "assign: medoids of other codes", expect: ["is not the code file the medoids were drawn from"]) { ws in
+                let s = try shards(ws, ["s0", "s1", "s2"])
+                let codes = s[0] + "/codes-layer1.plcodes", other = s[1] + "/codes-layer1.plcodes"
+                try polytope(["cluster", codes, "--k", "2", "--sample", "20", "--out", ws.path("m.json"), "--threads", "1"])
+                return Invocation(["assign", other, "--medoids", ws.path("m.json"), "--shard", "0/2", "--out", ws.path("a")],
+                                  mayCreate: ["a/"])
+            },
+            BadInput(name: "assign: join with a shard missing", expect: ["missing assignment shard 1 of 2"]) { ws in
+                let codes = try shards(ws, ["s0"])[0] + "/codes-layer1.plcodes"
+                try polytope(["cluster", codes, "--k", "2", "--sample", "20", "--out", ws.path("m.json"), "--threads", "1"])
+                try polytope(["assign", codes, "--medoids", ws.path("m.json"), "--shard", "0/2", "--out", ws.path("a"), "--threads", "1"])
+                return Invocation(["assign", "--join", ws.path("a"), "--medoids", ws.path("m.json"), "--labels", ws.path("l.npy")])
+            },
+            BadInput(name: "cluster: --sample of a .npy", expect: ["--sample reads rows of a code file", "c.npy"]) { ws in
+                let c = try ws.write("c.npy", npyHeader())
+                return Invocation(["cluster", c, "--k", "2", "--sample", "10", "--out", ws.path("m.json")])
             },
             BadInput(name: "probe: --shard index past the count", expect: ["--shard", "3", "0..<3"]) { ws in
                 Invocation(["probe", "--model", try ws.model("tiny.pb", Robust.tinySpec), "--shard", "3/3", "--out", ws.path("out"), "--quiet"],
