@@ -18,15 +18,19 @@ final class ElementwiseActivation: ActivationLayer, @unchecked Sendable {
     func forward(_ inputs: [Matrix], context: ForwardContext) throws -> Matrix {
         let input = inputs[0], n = input.data.count
         let function = self.function
-        let vectorGELU = function == .gelu && FastMath.hasVectorKernels
+        let vector = (function == .gelu || function == .geluTanh) && FastMath.hasVectorKernels
         // Out of place: one read and one write per value, no copy of the input first.
         let data = [Float](unsafeUninitializedCapacity: n) { buf, count in
             let y = buf.baseAddress!
             input.data.withUnsafeBufferPointer { xb in
                 let x = xb.baseAddress!
                 context.threading.forEachChunk(count: n, cost: 16) { r in
-                    if vectorGELU {
-                        FastMath.geluVector(x + r.lowerBound, y + r.lowerBound, count: r.count)
+                    if vector {
+                        if function == .gelu {
+                            FastMath.geluVector(x + r.lowerBound, y + r.lowerBound, count: r.count)
+                        } else {
+                            FastMath.geluTanhVector(x + r.lowerBound, y + r.lowerBound, count: r.count)
+                        }
                         return
                     }
                     // One loop per function, each inlined, so the compiler can vectorize it.

@@ -36,6 +36,20 @@ CK_T512 void ck_gelu_avx512(const float *x, float *y, long n) {
     }
 }
 
+CK_T512 void ck_gelu_tanh_avx512(const float *x, float *y, long n) {
+    const __m512 half = _mm512_set1_ps(0.5f), one = _mm512_set1_ps(1.0f), c = _mm512_set1_ps(0.79788456080286536f),
+                 a = _mm512_set1_ps(0.044715f), two = _mm512_set1_ps(2.0f);
+    for (long i = 0; i < n; i += 16) {
+        __mmask16 m = tail(n - i);
+        __m512 v = _mm512_maskz_loadu_ps(m, x + i);
+        __m512 u = _mm512_mul_ps(c, _mm512_fmadd_ps(_mm512_mul_ps(a, v), _mm512_mul_ps(v, v), v));
+        /* tanh(u) = 1 - 2 / (e^(2u) + 1): exact limits +-1 once e^(2u) saturates (ck_exp512 clamps). */
+        __m512 e = ck_exp512(_mm512_mul_ps(two, u));
+        __m512 t = _mm512_sub_ps(one, _mm512_div_ps(two, _mm512_add_ps(e, one)));
+        _mm512_mask_storeu_ps(y + i, m, _mm512_mul_ps(_mm512_mul_ps(half, v), _mm512_add_ps(one, t)));
+    }
+}
+
 CK_T512 void ck_layer_norm_avx512(float *x, long cols, long r0, long r1, const float *w, const float *b, float eps) {
     for (long r = r0; r < r1; r++) {
         float *row = x + r * cols;
@@ -61,5 +75,6 @@ CK_T512 void ck_layer_norm_avx512(float *x, long cols, long r0, long r1, const f
 }
 #else
 void ck_gelu_avx512(const float *x, float *y, long n) { abort(); }
+void ck_gelu_tanh_avx512(const float *x, float *y, long n) { abort(); }
 void ck_layer_norm_avx512(float *x, long cols, long r0, long r1, const float *w, const float *b, float eps) { abort(); }
 #endif

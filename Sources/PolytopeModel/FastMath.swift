@@ -31,4 +31,11 @@ public enum FastMath {
         precondition(hasVectorKernels)
         ck_gelu_avx512(x, y, count)
     }
+
+    /// y = GPT-2's gelu_new (tanh approximation), 16 lanes at a time, tanh from e^(2u);
+    /// `y` may be `x`. Only when `hasVectorKernels`. - Complexity: O(count).
+    public static func geluTanhVector(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
+        precondition(hasVectorKernels)
+        ck_gelu_tanh_avx512(x, y, count)
+    }
 }

@@ -2,6 +2,7 @@ import Foundation
 import PolytopeBuiltins
 import PolytopeImport
 import PolytopeModel
+import KindActivations
 import XCTest
 
 /// The forward pass's kernels (CKernels via PackedWeight / AttentionKernel) against naive
@@ -192,6 +193,21 @@ final class ForwardKernelTests: XCTestCase {
             XCTAssertThrowsError(try model.forward(ctx, capture: ["blocks.0.mlp.hook_pre"])) { e in
                 XCTAssertTrue("\(e)".contains("AVX512-BF16"), "\(e)")
             }
+        }
+    }
+
+    /// The AVX-512 GELU and gelu_new against the scalar definitions, over [-12, 12] and beyond.
+    func test_vectorGELUsMatchScalar() throws {
+        guard FastMath.hasVectorKernels else { throw XCTSkip("no AVX-512 on this CPU") }
+        let x = (0..<4001).map { Float($0 - 2000) / 160 } + [-100, 100, 0]
+        var y = [Float](repeating: .nan, count: x.count), z = y
+        x.withUnsafeBufferPointer { xp in
+            y.withUnsafeMutableBufferPointer { FastMath.geluVector(xp.baseAddress!, $0.baseAddress!, count: x.count) }
+            z.withUnsafeMutableBufferPointer { FastMath.geluTanhVector(xp.baseAddress!, $0.baseAddress!, count: x.count) }
+        }
+        for (i, v) in x.enumerated() {
+            XCTAssertEqual(y[i], ActivationFunctions.gelu(v), accuracy: 2e-6 * max(1, abs(v)), "gelu(\(v))")
+            XCTAssertEqual(z[i], ActivationFunctions.geluTanh(v), accuracy: 2e-6 * max(1, abs(v)), "gelu_new(\(v))")
         }
     }
 }

@@ -78,6 +78,8 @@ void ck_attention_avx512(int batch, int t, int heads, int kv_heads, int dh, cons
 
 /** y[i] = gelu(x[i]) (exact erf form, rational erf as PolytopeLens' Swift one) for i < n; y may be x. AVX-512 F. */
 void ck_gelu_avx512(const float *x, float *y, long n);
+/** y[i] = 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) (GPT-2's gelu_new), tanh from e^(2u); y may be x. AVX-512 F. */
+void ck_gelu_tanh_avx512(const float *x, float *y, long n);
 /** Layer norm of rows [r0, r1) of x (n cols, in place): two-pass mean / biased variance. AVX-512 F. */
 void ck_layer_norm_avx512(float *x, long cols, long r0, long r1, const float *w, const float *b, float eps);
 
