@@ -121,4 +121,40 @@ final class ShardMergeTests: XCTestCase {
         XCTAssertThrowsError(try ProbeShard.parse("x/4", environment: [:]))
         XCTAssertThrowsError(try ProbeShard.parse("1/0", environment: [:]))
     }
+
+    /// A shard killed (SIGKILL) mid-collection and rerun resumes, and the merge still equals the
+    /// single run: each shard is resumable on its own.
+    func testKilledShardResumes() throws {
+        let s = Self.setup
+        let base = s.dir.appendingPathComponent("killed")
+        func args(_ out: URL, shard: String? = nil) -> [String] {
+            ["probe", "--model", s.modelPath, "--corpus", s.corpus.path, "--layer", "1", "--context", "32", "--batch", "1",
+             "--threads", "1", "--quiet", "--tokens", "all", "--out", out.path] + (shard.map { ["--shard", $0] } ?? [])
+        }
+        let single = base.appendingPathComponent("single")
+        XCTAssertEqual(try ProbeFixtures.run(args(single) + ["--k", "2"]).0, 0)
+        var dirs: [URL] = []
+        var interrupted = false
+        for i in 0..<3 {
+            let d = base.appendingPathComponent("s\(i)")
+            dirs.append(d)
+            if i == 1 {
+                let killed = try ProbeFixtures.runAndKill(args(d, shard: "1/3"), when: {
+                    guard let st = (try? ProbeState.read(dir: d)) ?? nil, let info = (try? ShardInfo.read(dir: d)) ?? nil else { return false }
+                    return st.windowsDone > info.firstWindow
+                }, jitter: 0.02)
+                if killed, let st = try ProbeState.read(dir: d), !st.collectionComplete { interrupted = true }
+                XCTAssertThrowsError(try ShardMerge.merge([base.appendingPathComponent("s0"), d], into: base.appendingPathComponent("early")))
+            }
+            let (status, err) = try ProbeFixtures.run(args(d, shard: "\(i)/3"))
+            XCTAssertEqual(status, 0, err)
+        }
+        XCTAssertTrue(interrupted, "the kill did not land in the middle of shard 1's collection; the test proved too little")
+        let merged = base.appendingPathComponent("merged")
+        _ = try ShardMerge.merge(dirs, into: merged)
+        for f in ["codes-layer1.plcodes", "tokens.bin"] {
+            XCTAssertTrue(try Data(contentsOf: single.appendingPathComponent(f)) == Data(contentsOf: merged.appendingPathComponent(f)),
+                          "\(f) differs after a killed and resumed shard")
+        }
+    }
 }
