@@ -84,7 +84,7 @@ let package = Package(
 
         // Helpers shared by the test targets (locating build products).
         .target(name: "PolytopeTestSupport", dependencies: ["PolytopeGGUF"], path: "Tests/PolytopeTestSupport"),
-        .testTarget(name: "PolytopeGGUFTests", dependencies: ["PolytopeTestSupport", "PolytopeGGUF", "PolytopeImport", "PolytopeModel", "PolytopeBuiltins", "PolytopeIO"]),
+        .testTarget(name: "PolytopeGGUFTests", dependencies: ["PolytopeTestSupport", "PolytopeGGUF", "PolytopeImport", "PolytopeModel", "PolytopeBuiltins", "PolytopeIO", "PolytopeTokenizers"]),
         .testTarget(name: "PolytopeModelTests", dependencies: ["PolytopeTestSupport", "PolytopeModel", "PolytopeBuiltins", "PolytopeImport", "PolytopeIO", "KindActivations"]),
         .testTarget(name: "PolytopeTokenizersTests", dependencies: ["PolytopeTokenizers"], resources: [.copy("Fixtures")]),
         .testTarget(

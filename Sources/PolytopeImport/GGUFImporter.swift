@@ -7,7 +7,8 @@ import PolytopeModel
 /// model file: the same Llama graph as from a Hugging Face checkpoint (`LlamaImporter.graph`),
 /// its tensors dequantised to float32 (llama.cpp's q / k row permutation undone) into a
 /// safetensors file next to the model file (`NAME.weights.safetensors`, written atomically,
-/// referred to by file name), and the embedded byte-level BPE vocabulary as the tokenizer.
+/// referred to by file name), and the embedded byte-level BPE vocabulary as the tokenizer
+/// (`GGUFTokenizerJSON`).
 /// - Complexity: O(parameters) time; the float32 weights are held once in memory while written.
 public enum GGUFImporter {
     /// The weights file that goes with model file `output`.
@@ -32,7 +33,7 @@ public enum GGUFImporter {
             (key, source.shapes[key]!, { try llama.floats(hf: key) })
         }, to: weights)
         spec.tensors = source.tensors
-        spec.tokenizer = try tokenizer(file)
+        spec.tokenizer = try GGUFTokenizerJSON.tokenizer(file)
         spec.name = file.metadata["general.name"]?.string ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         spec.metadata["source"] = URL(fileURLWithPath: path).standardizedFileURL.path
         spec.metadata["model_type"] = "llama"
@@ -42,19 +43,6 @@ public enum GGUFImporter {
         }
         let types = Dictionary(grouping: file.tensors, by: { $0.type?.name ?? "\($0.rawType)" }).mapValues(\.count)
         spec.metadata["gguf.tensor_types"] = types.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
-        return spec
-    }
-
-    /// The embedded vocabulary as vocab.json + merges.txt; control tokens (type 3) as special
-    /// tokens. The pre-tokenizer's name is kept in the metadata (`gguf.tokenizer.ggml.pre`).
-    static func tokenizer(_ file: GGUFFile) throws -> TokenizerSpec {
-        let v = try GGUFVocabulary(file: file)
-        var spec = TokenizerSpec(kind: .byteLevelBPE)
-        var vocab: [String: Int] = [:]
-        for (i, t) in v.tokens.enumerated() where vocab[t] == nil { vocab[t] = i }
-        spec.vocabJSON = try JSONSerialization.data(withJSONObject: vocab, options: [.sortedKeys])
-        spec.mergesTXT = Data(("#version: 0.2\n" + v.merges.joined(separator: "\n") + "\n").utf8)
-        for (i, t) in v.tokens.enumerated() where v.tokenTypes[i] == 3 { spec.specialTokens[t] = i }
         return spec
     }
 }

@@ -4,6 +4,7 @@ import PolytopeGGUF
 import PolytopeImport
 import PolytopeIO
 import PolytopeModel
+import PolytopeTokenizers
 import XCTest
 
 /// GGUF -> Llama import against Hugging Face transformers reading the same file
@@ -31,7 +32,7 @@ final class GGUFImportTests: XCTestCase {
     }
 
     struct Inputs: Decodable {
-        struct Sequence: Decodable { let ids: [Int32]; let positions: [Int]? }
+        struct Sequence: Decodable { let ids: [Int32]; let positions: [Int]?; let text: String? }
         let sequences: [Sequence]
         let hooks: [String]?
         let layers: Int?
@@ -66,9 +67,14 @@ final class GGUFImportTests: XCTestCase {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("gguf-tok-\(UUID().uuidString).pb").path
         let spec = try GGUFImporter.convert(path: gguf, outputPath: out)
         let tok = try XCTUnwrap(spec.tokenizer)
-        let vocab = try XCTUnwrap(try JSONSerialization.jsonObject(with: tok.vocabJSON) as? [String: Int])
-        XCTAssertEqual(vocab.count, 384)
         XCTAssertEqual(tok.specialTokens["<|endoftext|>"], 0)
+        // The vocabulary of tools/make_runtime_fixtures.py's tiny BPE, embedded in the GGUF: the
+        // same ids as Hugging Face tokenizers gave for its test texts.
+        let tokenizer = try HuggingFaceTokenizerJSON.tokenizer(from: tok.tokenizerJSON)
+        struct Cases: Decodable { struct Case: Decodable { let text: String; let ids: [Int] }; let tokenizer_cases: [Case] }
+        let cases = try JSONDecoder().decode(Cases.self, from: Data(contentsOf: Self.fixtures.appendingPathComponent("runtime/gpt2-relu/reference/inputs.json")))
+        XCTAssertGreaterThan(cases.tokenizer_cases.count, 3)
+        for c in cases.tokenizer_cases { XCTAssertEqual(try tokenizer.encode(c.text).map(\.id), c.ids, c.text) }
         XCTAssertEqual(spec.metadata["gguf.tokenizer.ggml.pre"], "gpt-2")
         XCTAssertEqual(spec.metadata["gguf.tensor_types"], "F32: 5, Q4_1: 14, Q8_0: 1")
         XCTAssertTrue(FileManager.default.fileExists(atPath: GGUFImporter.weightsPath(for: out)))
@@ -85,6 +91,9 @@ final class GGUFImportTests: XCTestCase {
         let model = try Self.load(gguf)
         let ref = Self.fixtures.appendingPathComponent("smollm2")
         let inputs = try JSONDecoder().decode(Inputs.self, from: Data(contentsOf: ref.appendingPathComponent("inputs.json")))
+        // The embedded vocabulary ("smollm" pre-tokenizer) gives transformers' ids.
+        let tokenizer = try HuggingFaceTokenizerJSON.tokenizer(from: try XCTUnwrap(model.spec.tokenizer?.tokenizerJSON))
+        for seq in inputs.sequences { XCTAssertEqual(try tokenizer.encode(try XCTUnwrap(seq.text)).map { Int32($0.id) }, seq.ids) }
         let layers = try XCTUnwrap(inputs.layers)
         XCTAssertEqual(layers, 30)
         let hooks = (0..<layers).map { "blocks.\($0).mlp.hook_pre" } + ["logits"]
