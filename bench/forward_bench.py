@@ -2,12 +2,15 @@
 """Forward throughput of PolytopeLens next to PyTorch, in one command: both models, 1 and 2
 threads, fp32 and bf16.
 
-    python3 bench/forward_bench.py [--threads 1 2] [--rounds 2] [--iterations 3] [--skip-gpt2]
+    python3 bench/forward_bench.py [--threads 1 2] [--rounds 2] [--iterations 3] [--skip-gpt2] [--skip-smollm2]
 
 Cases: all-MiniLM-L6-v2 (scripts/fetch-minilm.sh) at 16 x 128 and 1 x 512 random ids, and a
 GPT-2-small-shaped model with random weights (tools/make_gpt2_small_random.py, made in a
 temporary folder, ~500 MB) at 8 x 128, up to its last block's output (no unembedding: that is
-what transformers' GPT2Model returns). For each case and thread count: PyTorch fp32
+what transformers' GPT2Model returns), and SmolLM2-135M-Instruct (scripts/fetch-smollm2.sh: the
+GGUF file, dequantised to float32 by both: `polytope import FILE.gguf` and transformers'
+`from_pretrained(gguf_file=...)`) at 8 x 128, up to its final RMSNorm (transformers' LlamaModel;
+needs `accelerate`). For each case and thread count: PyTorch fp32
 (transformers AutoModel under inference_mode, torch.set_num_threads), PyTorch bf16
 (autocast on CPU), and `polytope bench forward` (release build) in fp32 and, where the CPU
 has AVX512-BF16, bf16. The machine is shared: the tools alternate for --rounds rounds and
@@ -30,6 +33,7 @@ def main():
     ap.add_argument("--iterations", type=int, default=3)
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--skip-gpt2", action="store_true")
+    ap.add_argument("--skip-smollm2", action="store_true")
     ap.add_argument("--openblas", action="store_true", help="also time POLYTOPE_GEMM=openblas")
     ap.add_argument("--exe", default=os.path.join(ROOT, ".build/release/polytope"))
     a = ap.parse_args()
@@ -45,14 +49,23 @@ def main():
         gdir = os.path.join(tmp, "gpt2-small-random")
         subprocess.check_call([sys.executable, os.path.join(ROOT, "tools/make_gpt2_small_random.py"), gdir], stdout=subprocess.DEVNULL)
         models.append(("gpt2-small-random", gdir, [(8, 128)]))
+    if not a.skip_smollm2:
+        gguf = subprocess.check_output([os.path.join(ROOT, "scripts/fetch-smollm2.sh")], text=True).strip()
+        models.append(("SmolLM2-135M (GGUF as f32)", gguf, [(8, 128)]))
     runtime, rows = None, []
     for name, ckpt, shapes in models:
         pb = os.path.join(tmp, name + ".pb")
-        subprocess.check_call([a.exe, "import", ckpt, "-o", pb, "--external-weights"], stdout=subprocess.DEVNULL)
-        model = AutoModel.from_pretrained(ckpt, dtype=torch.float32).eval()
-        cfg = AutoConfig.from_pretrained(ckpt)
+        if ckpt.endswith(".gguf"):
+            subprocess.check_call([a.exe, "import", ckpt, "-o", pb], stdout=subprocess.DEVNULL)
+            gguf_dir, gguf_file = os.path.split(ckpt)
+            model = AutoModel.from_pretrained(gguf_dir, gguf_file=gguf_file, dtype=torch.float32).eval()
+            cfg = model.config
+        else:
+            subprocess.check_call([a.exe, "import", ckpt, "-o", pb, "--external-weights"], stdout=subprocess.DEVNULL)
+            model = AutoModel.from_pretrained(ckpt, dtype=torch.float32).eval()
+            cfg = AutoConfig.from_pretrained(ckpt)
         last = "blocks.%d.hook_resid_post" % (cfg.num_hidden_layers - 1)
-        if cfg.model_type == "gpt2":
+        if cfg.model_type in ("gpt2", "llama"):
             last = "ln_final.hook_normalized"
         for batch, seq in shapes:
             ids = torch.randint(0, cfg.vocab_size, (batch, seq), generator=torch.Generator().manual_seed(0))
