@@ -38,6 +38,9 @@ final class BadInputTests: XCTestCase {
     func testFullDiskLeavesPreviousOutputs() throws { try runAll(CommandCases.fullDisk) }
     func testBudgets() throws { try runAll(CommandCases.budgets) }
     func testFamilyImports() throws { try runAll(FamilyImportCases.all) }
-    func testMerges() throws { try runAll(MergeCases.all) }
+    func testMerges() throws {
+        defer { try? FileManager.default.removeItem(at: MergeCases.template) }
+        try runAll(MergeCases.all)
+    }
     func testGGUFFiles() throws { try runAll(GGUFCases.all) }
 }
