@@ -58,19 +58,25 @@ let package = Package(
         .target(name: "PolytopeClustering", dependencies: ["PolytopeCodes", "CKernels"]),
     ] + kindTargets + [
         .target(name: "PolytopeBuiltins", dependencies: builtinKinds.map { .target(name: "Kind\($0)") } + ["PolytopeModel"]),
-        .target(name: "PolytopeImport", dependencies: ["PolytopeModel", "PolytopeTokenizers", "PolytopeGGUF", "PolytopeIO"]),
+        // Architecture families (one file each), hook names, anatomies, Hugging Face import, model loading.
+        .target(name: "PolytopeArchitectures", dependencies: ["PolytopeModel", "PolytopeTokenizers", "PolytopeGGUF", "PolytopeIO"]),
+        // SVG charts, axis ticks and HTML escaping: a leaf, no project imports.
+        .target(name: "PolytopePlots"),
         .target(
             name: "PolytopeProbe",
-            dependencies: ["PolytopeModel", "PolytopeBuiltins", "PolytopeTokenizers", "PolytopeCodes", "PolytopeClustering"]),
-        .target(name: "PolytopeReport", dependencies: ["PolytopeProbe", "PolytopeIO"]),
+            dependencies: ["PolytopeModel", "PolytopeBuiltins", "PolytopeArchitectures", "PolytopeTokenizers", "PolytopeCodes",
+                           "PolytopeClustering", "PolytopeReport"]),
+        // The probe's result types and their HTML report.
+        .target(name: "PolytopeReport", dependencies: ["PolytopePlots", "PolytopeIO"]),
         // Boundary geometry: crossings along paths, scaling, code statistics, affine identity.
         .target(
             name: "PolytopeGeometry",
-            dependencies: ["PolytopeModel", "PolytopeCodes", "PolytopeProbe", "PolytopeReport", "PolytopeIO", "PolytopeTokenizers"]),
+            dependencies: ["PolytopeModel", "PolytopeArchitectures", "PolytopeCodes", "PolytopeProbe", "PolytopeReport", "PolytopePlots",
+                           "PolytopeIO", "PolytopeTokenizers"]),
         .executableTarget(
             name: "polytope",
             dependencies: [
-                "PolytopeProbe", "PolytopeReport", "PolytopeImport", "PolytopeGeometry",
+                "PolytopeProbe", "PolytopeReport", "PolytopeArchitectures", "PolytopeGeometry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // The C API: @_cdecl functions over the core, C types only (python/ wraps it).
@@ -84,17 +90,17 @@ let package = Package(
 
         // Helpers shared by the test targets (locating build products).
         .target(name: "PolytopeTestSupport", dependencies: ["PolytopeGGUF"], path: "Tests/PolytopeTestSupport"),
-        .testTarget(name: "PolytopeGGUFTests", dependencies: ["PolytopeTestSupport", "PolytopeGGUF", "PolytopeImport", "PolytopeModel", "PolytopeBuiltins", "PolytopeIO", "PolytopeTokenizers"]),
-        .testTarget(name: "PolytopeModelTests", dependencies: ["PolytopeTestSupport", "PolytopeModel", "PolytopeBuiltins", "PolytopeImport", "PolytopeIO", "KindActivations"]),
+        .testTarget(name: "PolytopeGGUFTests", dependencies: ["PolytopeTestSupport", "PolytopeGGUF", "PolytopeArchitectures", "PolytopeModel", "PolytopeBuiltins", "PolytopeIO", "PolytopeTokenizers"]),
+        .testTarget(name: "PolytopeModelTests", dependencies: ["PolytopeTestSupport", "PolytopeModel", "PolytopeBuiltins", "PolytopeArchitectures", "PolytopeIO", "KindActivations"]),
         .testTarget(name: "PolytopeTokenizersTests", dependencies: ["PolytopeTokenizers"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "PolytopeCodesTests", dependencies: ["PolytopeCodes", "PolytopeClustering", "PolytopeIO", "CKernels"],
             resources: [.copy("Fixtures")]),
         .testTarget(
             name: "PolytopeGeometryTests",
-            dependencies: ["PolytopeGeometry", "PolytopeBuiltins", "PolytopeImport", "PolytopeModel", "PolytopeIO", "PolytopeCodes"]),
-        .testTarget(name: "PolytopeRobustnessTests", dependencies: ["PolytopeTestSupport", "PolytopeModel", "PolytopeImport", "PolytopeGGUF", "PolytopeCodes", "PolytopeIO", "PolytopeBuiltins", "PolytopeTokenizers", "PolytopeProbe"]),
-        .testTarget(name: "PolytopeProbeTests", dependencies: ["PolytopeTestSupport", "PolytopeProbe", "PolytopeReport", "PolytopeImport", "PolytopeBuiltins", "PolytopeModel", "PolytopeCodes", "PolytopeIO", "PolytopeTokenizers", "PolytopeClustering"]),
+            dependencies: ["PolytopeGeometry", "PolytopeBuiltins", "PolytopeArchitectures", "PolytopeModel", "PolytopeIO", "PolytopeCodes"]),
+        .testTarget(name: "PolytopeRobustnessTests", dependencies: ["PolytopeTestSupport", "PolytopeModel", "PolytopeArchitectures", "PolytopeGGUF", "PolytopeCodes", "PolytopeIO", "PolytopeBuiltins", "PolytopeTokenizers", "PolytopeProbe"]),
+        .testTarget(name: "PolytopeProbeTests", dependencies: ["PolytopeTestSupport", "PolytopeProbe", "PolytopeReport", "PolytopePlots", "PolytopeArchitectures", "PolytopeBuiltins", "PolytopeModel", "PolytopeCodes", "PolytopeIO", "PolytopeTokenizers", "PolytopeClustering"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -10,7 +10,8 @@ no padding) and writes to Tests/Fixtures/minilm/:
   inputs.json                         sentences, ids, tokens, token_type_ids, hooks, checkpoint info
   {seq}__blocks.{l}.mlp.hook_pre.npy   l = 0..5: encoder.layer[l].intermediate.dense output,
                                        before GELU, float32 [tokens, 1536]
-  {seq}__blocks.0.hook_resid_pre.npy   embeddings output (after LayerNorm), [tokens, 384]
+  {seq}__<hook>.npy                    every TransformerLens HookedEncoder hook of blocks 0 and 5
+                                       and the embeddings (tools/bert_hooks.py), [tokens, width]
   {seq}__last_hidden_state.npy         encoder output, [tokens, 384]
 
 Usage:  pip install torch==2.13.0+cpu transformers safetensors
@@ -24,6 +25,9 @@ import sys
 
 import numpy as np
 import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bert_hooks  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "Tests", "Fixtures", "minilm")
@@ -60,9 +64,8 @@ def main():
             os.remove(os.path.join(OUT, f))
 
     caps = {}
-    for l, layer in enumerate(model.encoder.layer):
-        layer.intermediate.dense.register_forward_hook(
-            lambda m, a, o, l=l: caps.__setitem__(f"blocks.{l}.mlp.hook_pre", o[0]))
+    full = {0, L - 1}
+    bert_hooks.register(model, caps, layers=full)
     seqs = []
     for i, s in enumerate(SENTENCES):
         enc = tok(s)
@@ -71,9 +74,10 @@ def main():
         with torch.no_grad():
             out = model(input_ids=torch.tensor([ids]), token_type_ids=torch.tensor([types]),
                         attention_mask=torch.ones(1, len(ids), dtype=torch.long), output_hidden_states=True)
-        caps["blocks.0.hook_resid_pre"] = out.hidden_states[0][0]
-        caps["last_hidden_state"] = out.last_hidden_state[0]
+        bert_hooks.check(caps, out.hidden_states, L, layers=full)
+        caps["last_hidden_state"] = out.last_hidden_state
         for hook, t in caps.items():
+            t = t[0]
             np.save(os.path.join(OUT, f"{i}__{hook}.npy"), np.ascontiguousarray(t.numpy(), dtype="<f4"))
         seqs.append({"text": s, "ids": ids, "tokens": tok.convert_ids_to_tokens(ids), "token_type_ids": types})
 
@@ -90,10 +94,10 @@ def main():
         "tokenizer": "BertTokenizer from the checkpoint's vocab.txt (do_lower_case, [CLS] ... [SEP])",
         "batching": "each sentence run alone (batch 1, no padding, attention_mask all 1, token_type_ids all 0)",
         "sequences": seqs,
-        "hooks": [f"blocks.{l}.mlp.hook_pre" for l in range(L)] + ["blocks.0.hook_resid_pre", "last_hidden_state"],
-        "hook_meaning": {"blocks.{l}.mlp.hook_pre": "encoder.layer[l].intermediate.dense output, before GELU [tokens, 1536]",
-                         "blocks.0.hook_resid_pre": "embeddings output after embeddings.LayerNorm [tokens, 384]",
-                         "last_hidden_state": "encoder output (no pooling, no normalisation) [tokens, 384]"},
+        "hooks": sorted(set(caps)),
+        "hook_meaning": "TransformerLens HookedEncoder names captured from transformers' submodules (tools/bert_hooks.py); "
+                        "blocks.{l}.mlp.hook_pre for every layer, every block hook for blocks 0 and 5; "
+                        "last_hidden_state: encoder output (no pooling, no normalisation) [tokens, 384]",
         "file_pattern": "{seq}__{hook}.npy  (float32 little-endian, shape [tokens, width])",
         "reference": f"transformers {transformers.__version__}, torch {torch.__version__}, float32 on CPU",
         "tolerance_hint": "values reach about +-25; a float32 runtime should agree within abs 2e-3 (numpy float64 re-implementation agrees to 1e-6 relative)",

@@ -24,6 +24,7 @@ from the stored half-precision weights upcast to float32.
 
 Usage:  pip install torch==2.13.0+cpu transformers safetensors tokenizers
         python3 tools/make_runtime_fixtures.py      (about 20 s)
+        python3 tools/make_runtime_fixtures.py bert (only the BERT fixtures)
 """
 import glob
 import hashlib
@@ -34,6 +35,8 @@ import sys
 
 import numpy as np
 import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "Tests", "Fixtures", "runtime")
@@ -178,29 +181,32 @@ def capture_gpt2(model, ids):
 
 
 def capture_bert(model, ids, mask, types):
-    """Run a padded batch; return list (per row) of {hook name: [padded tokens, width]}."""
+    """Run a padded batch; return list (per row) of {hook name: [padded tokens, width]} with
+    TransformerLens's HookedEncoder names (tools/bert_hooks.py)."""
+    import bert_hooks
     caps = {}
-    hs = []
-    for l, layer in enumerate(model.encoder.layer):
-        hs.append(layer.intermediate.dense.register_forward_hook(
-            lambda m, a, o, l=l: caps.__setitem__(f"blocks.{l}.mlp.hook_pre", o)))
-        hs.append(layer.intermediate.register_forward_hook(
-            lambda m, a, o, l=l: caps.__setitem__(f"blocks.{l}.mlp.hook_post", o)))
+    hs = bert_hooks.register(model, caps)
     with torch.no_grad():
         out = model(input_ids=torch.tensor(ids), attention_mask=torch.tensor(mask),
                     token_type_ids=torch.tensor(types), output_hidden_states=True)
     for h in hs:
         h.remove()
     L = len(model.encoder.layer)
+    bert_hooks.check(caps, out.hidden_states, L)
     for l in range(L):
-        caps[f"blocks.{l}.hook_resid_pre"] = out.hidden_states[l]
-        caps[f"blocks.{l}.hook_resid_post"] = out.hidden_states[l + 1]
+        caps[f"blocks.{l}.hook_normalized_resid_post"] = caps[f"blocks.{l}.ln2.hook_normalized"]
     caps["last_hidden_state"] = out.last_hidden_state
     assert torch.equal(out.hidden_states[L], out.last_hidden_state)
-    return [{k: v[i] for k, v in caps.items()} for i in range(len(ids))]
+    return [{k: v[i if v.shape[0] > 1 else 0] for k, v in caps.items()} for i in range(len(ids))]
 
 
 def hook_names(L, gpt2):
+    if not gpt2:
+        import bert_hooks
+        names = ["embed.hook_embed", "embed.hook_pos_embed", "embed.hook_token_type_embed", "hook_full_embed"]
+        for l in range(L):
+            names += bert_hooks.block_hooks(l) + [f"blocks.{l}.hook_normalized_resid_post"]
+        return names + ["last_hidden_state"]
     names = []
     for l in range(L):
         names += [f"blocks.{l}.hook_resid_pre", f"blocks.{l}.mlp.hook_pre", f"blocks.{l}.mlp.hook_post",
@@ -346,11 +352,8 @@ def build_bert(name, seed, dtype=torch.float32):
                        "valid_length": sum(mask[i]),
                        "tokens": tok.convert_ids_to_tokens(ids[i][:sum(mask[i])])} for i in range(len(rows))],
         "hooks": hook_names(2, False),
-        "hook_meaning": {"blocks.{l}.hook_resid_pre": "hidden_states[l] (l=0: embeddings after their LayerNorm)",
-                         "blocks.{l}.mlp.hook_pre": "encoder.layer[l].intermediate.dense output (before GELU)",
-                         "blocks.{l}.mlp.hook_post": "encoder.layer[l].intermediate output (after GELU)",
-                         "blocks.{l}.hook_resid_post": "hidden_states[l+1] = output of layer l (after output LayerNorm)",
-                         "last_hidden_state": "== blocks.{L-1}.hook_resid_post"},
+        "hook_meaning": "TransformerLens HookedEncoder names, captured from transformers' submodules: see tools/bert_hooks.py; "
+                        "last_hidden_state == blocks.{L-1}.ln2.hook_normalized",
         "file_pattern": "{seq}__{hook}.npy  (float32 little-endian, shape [padded_length, width])",
         "widths": {"hook_resid_*": 32, "mlp.hook_pre/post": 128, "last_hidden_state": 32},
         "tokenizer": "BertTokenizer (WordPiece, do_lower_case, strip accents via lowercasing, [CLS] ... [SEP] [SEP])",
@@ -364,6 +367,11 @@ def build_bert(name, seed, dtype=torch.float32):
 
 def main():
     torch.set_num_threads(1)
+    if sys.argv[1:] == ["bert"]:
+        # Only the BERT fixtures (their hooks changed), leaving the GPT-2 ones as they are.
+        for d in [build_bert("bert", 201), build_bert("bert-bf16", 202, dtype=torch.bfloat16)]:
+            print(os.path.relpath(d, ROOT))
+        return 0
     tok_dir = os.path.join(ROOT, "tools", ".cache", "tiny-bpe-384")
     train_tiny_bpe(tok_dir)
     if os.path.isdir(OUT):

@@ -15,6 +15,8 @@ final class ElementwiseActivation: ActivationLayer, @unchecked Sendable {
         self.function = function
     }
 
+    var smoothFunction: SmoothFunction? { function == .relu ? nil : .gelu }
+
     func forward(_ inputs: [Matrix], context: ForwardContext) throws -> Matrix {
         let input = inputs[0], n = input.data.count
         let function = self.function
@@ -51,6 +53,7 @@ final class ElementwiseActivation: ActivationLayer, @unchecked Sendable {
 /// SoLU (Elhage et al. 2022, "Softmax Linear Units"): x * softmax(x) over the hidden units,
 /// then its layer norm, as TransformerLens's `solu_ln` MLPs.
 final class SoLULayer: ActivationLayer, @unchecked Sendable {
+    var smoothFunction: SmoothFunction? { .solu }
     let outputWidth: Int
     let knots: [Float] = [0]
     let lnWeight: [Float]

@@ -7,7 +7,7 @@ import PolytopeModel
 /// Q, K and V for all rows of all sequences come from one GEMM on the fused weight packed at
 /// load; the attention itself is `AttentionKernel.run` (fused and tiled, parallel over
 /// batch x heads) reading Q, K, V in place. - Complexity: O(rows·d² + batch·seqLen²·d).
-final class AttentionLayer: Layer, @unchecked Sendable {
+final class AttentionLayer: AttentionLikeLayer, @unchecked Sendable {
     let d: Int
     let heads: Int
     let causal: Bool
@@ -17,6 +17,7 @@ final class AttentionLayer: Layer, @unchecked Sendable {
     let out: PackedWeight
     let outBias: [Float]?
     var outputWidth: Int { d }
+    var isCausal: Bool { causal }
 
     init(d: Int, heads: Int, causal: Bool, qkv: [Float], qkvBias: [Float]?, qkvTransposed: Bool,
          out: [Float], outBias: [Float]?, outTransposed: Bool) {

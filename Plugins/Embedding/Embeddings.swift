@@ -1,7 +1,7 @@
 import PolytopeModel
 
 /// Row lookup shared by the three embedding kinds.
-final class LookupLayer: Layer, @unchecked Sendable {
+class LookupLayer: Layer, @unchecked Sendable {
     enum Index { case token, position(offset: Int), tokenType }
 
     let table: Weight
@@ -38,12 +38,17 @@ final class LookupLayer: Layer, @unchecked Sendable {
     }
 }
 
+/// The token lookup, which knows the vocabulary size.
+final class TokenLookupLayer: LookupLayer, TokenEmbeddingLayer, @unchecked Sendable {
+    var vocabularySize: Int { table.shape[0] }
+}
+
 public enum EmbeddingKinds {
     /// `token_embedding`: params `weight` [vocab, d]; no inputs (reads the token ids).
     public static let token = LayerKind(name: "token_embedding", summary: "token embedding lookup: weight [vocab, d]") { ctx in
         try ctx.allowParams(["weight"])
         try ctx.requireInputs(0)
-        return LookupLayer(table: try ctx.param("weight", shape: [.any("vocab"), .any("d")]), index: .token, node: ctx.node.name)
+        return TokenLookupLayer(table: try ctx.param("weight", shape: [.any("vocab"), .any("d")]), index: .token, node: ctx.node.name)
     }
 
     /// `pos_embedding`: learned absolute positions, params `weight` [positions, d]; attr `offset` (int, default 0).

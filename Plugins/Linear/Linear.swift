@@ -15,7 +15,7 @@ public enum WeightLayout: String, Sendable {
 }
 
 /// y = x W + b, batched over all rows of all sequences in one GEMM on the weight packed at load.
-public final class LinearLayer: Layer, @unchecked Sendable {
+public final class LinearLayer: AffineLayer, @unchecked Sendable {
     public let weight: PackedWeight
     public let bias: [Float]?
     public let inWidth: Int
@@ -34,6 +34,19 @@ public final class LinearLayer: Layer, @unchecked Sendable {
         weight.apply(inputs[0], bias: bias, threading: context.threading, precision: context.precision)
     }
 
+    /// Names of the weight tensor in the model's store (the packed copy cannot be read back).
+    var weightTensor = ""
+
+    public func affineWeights(_ store: WeightStore) throws -> (weight: [Float], bias: [Float]) {
+        let w = try store.weight(weightTensor).values
+        var m = w
+        if layout == .outIn {
+            m = [Float](repeating: 0, count: inWidth * outputWidth)
+            for o in 0..<outputWidth { for i in 0..<inWidth { m[i * outputWidth + o] = w[o * inWidth + i] } }
+        }
+        return (m, bias ?? [Float](repeating: 0, count: outputWidth))
+    }
+
     /// Builds from params `weight` and optional `bias`, inferring the output width.
     public static func build(_ ctx: LayerBuildContext, weightRole: String = "weight", biasRole: String = "bias") throws -> LinearLayer {
         let d = try ctx.singleInputWidth()
@@ -41,7 +54,9 @@ public final class LinearLayer: Layer, @unchecked Sendable {
         let w = try ctx.param(weightRole, shape: layout.shape(in: .exactly(d), out: .any("out")))
         let out = layout == .inOut ? w.shape[1] : w.shape[0]
         let b = try ctx.optionalParam(biasRole, shape: [.exactly(out)])
-        return LinearLayer(weight: w.values, bias: b?.values, inWidth: d, outWidth: out, layout: layout)
+        let layer = LinearLayer(weight: w.values, bias: b?.values, inWidth: d, outWidth: out, layout: layout)
+        layer.weightTensor = ctx.node.params[weightRole] ?? ""
+        return layer
     }
 }
 

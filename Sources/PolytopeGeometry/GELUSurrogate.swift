@@ -39,18 +39,22 @@ public enum GELUSurrogate: String, CaseIterable, Sendable {
         }
     }
 
-    /// Registers replacements for the GELU kinds (`gelu`, `gelu_new`, version 1) in `registry`,
-    /// replacing the built-in ones: a model loaded with it runs the surrogate in every GELU
-    /// node, and its knots (hence its codes) are the surrogate's.
-    public func register(into registry: LayerRegistry) throws {
-        for name in ["gelu", "gelu_new"] {
-            let f = function, knots = knots, label = rawValue
-            let kind = LayerKind(name: name, provider: "built-in (GELU linearised: \(label))",
-                                 summary: "piecewise-linear surrogate '\(label)' of GELU; knots \(knots)", knots: knots) { ctx in
-                try ctx.allowParams([])
-                return SurrogateActivation(width: try ctx.singleInputWidth(), knots: knots, f: f)
-            }
-            try registry.register(kind, replace: true)
+    /// The model with every GELU activation of its MLPs (per its anatomy) replaced by the
+    /// surrogate: its knots (hence its codes) are then the surrogate's.
+    public func linearize(_ model: Model) throws -> Model {
+        let anatomy = try model.requireAnatomy()
+        let targets = Set(try anatomy.blocks.map { try model.nodeIndex(hook: $0.mlp.activation) })
+        let f = function, knots = knots
+        return try model.replacingLayers { i, layer in
+            guard targets.contains(i), (layer as? ActivationLayer)?.smoothFunction == .gelu else { return nil }
+            return SurrogateActivation(width: layer.outputWidth, knots: knots, f: f)
+        }
+    }
+
+    /// Whether the model has GELU activations in its MLPs.
+    public static func hasGELU(_ model: Model) -> Bool {
+        (model.spec.anatomy?.blocks ?? []).contains { b in
+            model.hookIndex[b.mlp.activation].map { (model.layers[$0] as? ActivationLayer)?.smoothFunction == .gelu } ?? false
         }
     }
 }

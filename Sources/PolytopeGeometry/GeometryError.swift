@@ -17,7 +17,7 @@ public enum GeometryError: Error, Equatable, CustomStringConvertible, LocalizedE
         switch self {
         case let .noSuchLayer(l, range):
             if let range { return "layer \(l) does not exist: the model's MLP layers are \(range.lowerBound)...\(range.upperBound)" }
-            return "layer \(l) does not exist: the model has no 'blocks.N.mlp.hook_pre' hooks"
+            return "layer \(l) does not exist: the model's anatomy lists no MLP layers"
         case let .unsupportedMLP(l, r): return "layer \(l): \(r)"
         case let .badPosition(p, r): return "position '\(p)': \(r)"
         case let .badProbe(p, r): return "probe output \(p): \(r)"

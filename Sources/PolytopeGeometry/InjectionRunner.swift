@@ -14,8 +14,10 @@ public final class InjectionRunner: @unchecked Sendable {
     public let injectHook: String
     /// The window's own output of `injectHook` ([tokens, width]).
     public let base: Matrix
-    /// MLP layers whose codes are read, with their knots, unit counts and offsets into `Sample.regions`.
+    /// MLP layers whose codes are read, with their pre-activation hooks, knots, unit counts and
+    /// offsets into `Sample.regions`.
     public let codeLayers: [Int]
+    public let layerHooks: [String]
     public let layerKnots: [[Float]]
     public let layerUnits: [Int]
     public let layerOffsets: [Int]
@@ -36,23 +38,22 @@ public final class InjectionRunner: @unchecked Sendable {
         self.point = point
         self.injectHook = injectHook
         self.codeLayers = codeLayers
-        var knots: [[Float]] = [], units: [Int] = [], offsets: [Int] = []
+        var knots: [[Float]] = [], units: [Int] = [], offsets: [Int] = [], hooks: [String] = []
         var off = 0
         for l in codeLayers {
-            guard let k = try model.knots(hook: "blocks.\(l).mlp.hook_post") else {
-                throw GeometryError.unsupportedMLP(layer: l, reason: "'blocks.\(l).mlp.hook_post' is not an activation")
-            }
-            knots.append(k)
-            let u = model.widths[try model.nodeIndex(hook: "blocks.\(l).mlp.hook_pre")]
-            units.append(u)
+            let site = try model.codeSite(layer: l)
+            knots.append(site.knots)
+            hooks.append(site.pre)
+            units.append(site.units)
             offsets.append(off)
-            off += u
+            off += site.units
         }
+        layerHooks = hooks
         layerKnots = knots
         layerUnits = units
         layerOffsets = offsets
-        if model.hookIndex["logits"] != nil {
-            outputHook = "logits"
+        if let logits = model.spec.anatomy?.logits {
+            outputHook = logits
             outputIsLogits = true
         } else {
             outputHook = model.spec.nodes.last!.name
@@ -78,7 +79,7 @@ public final class InjectionRunner: @unchecked Sendable {
     /// - Complexity: one forward pass of the window per vector, batched.
     public func evaluate(_ vectors: [[Float]]) throws -> [Sample] {
         let seq = point.tokens.count, pos = point.position, w = width
-        let hooks = codeLayers.map { "blocks.\($0).mlp.hook_pre" } + [outputHook]
+        let hooks = layerHooks + [outputHook]
         var out: [Sample] = []
         out.reserveCapacity(vectors.count)
         var start = 0
@@ -98,8 +99,8 @@ public final class InjectionRunner: @unchecked Sendable {
                 let row = b * seq + pos
                 var regions = [UInt8]()
                 regions.reserveCapacity(totalUnits)
-                for (i, l) in codeLayers.enumerated() {
-                    let pre = res["blocks.\(l).mlp.hook_pre"]!.row(row)
+                for i in codeLayers.indices {
+                    let pre = res[layerHooks[i]]!.row(row)
                     let knots = layerKnots[i]
                     for v in pre {
                         var r: UInt8 = 0

@@ -1,3 +1,4 @@
+import PolytopePlots
 import Foundation
 import PolytopeIO
 import PolytopeModel
@@ -45,23 +46,25 @@ public enum LinearizeAnalysis {
     public static func run(original: Model, linearized: Model, surrogate: GELUSurrogate, corpus: Corpus,
                            maxWindows: Int) throws -> LinearizeResult {
         let tokenizer = try ModelTokenizer.make(for: original)
-        let ctx = original.spec.contextLength > 0 ? original.spec.contextLength : 128
+        let anatomy = try original.requireAnatomy()
+        let planner = try WindowPlanner.forModel(original, context: original.spec.contextLength > 0 ? nil : 128)
         var windows: [[Int32]] = []
         try corpus.forEachDocument { doc in
             guard windows.count < maxWindows else { return }
-            let ids = try tokenizer.encode(doc.bytes, options: EncodeOptions(invalidUTF8: .lossy)).map { Int32($0.id) }
+            let ids = try tokenizer.encode(doc.bytes, options: EncodeOptions(invalidUTF8: .lossy, addSpecialTokens: false)).map { Int32($0.id) }
             var s = 0
             while s < ids.count, windows.count < maxWindows {
-                windows.append(Array(ids[s..<min(ids.count, s + ctx)]))
-                s += ctx
+                windows.append(planner.window(contentStart: s, in: ids))
+                s += planner.contentLength
             }
         }
         guard !windows.isEmpty else { throw GeometryError.badArgument("the corpus gave no tokens") }
-        let layers = MLPSite.layers(of: original)
-        let logits = original.hookIndex["logits"] != nil
-        let outHook = logits ? "logits" : original.spec.nodes.last!.name
-        let hiddenHook = logits ? original.spec.nodes[try original.nodeIndex(hook: "logits")].inputs[0] : outHook
-        let hooks = Array(Set(layers.map { "blocks.\($0).mlp.hook_pre" } + [outHook, hiddenHook]))
+        let layers = original.mlpLayers
+        let preHooks = try layers.map { try original.mlp(layer: $0).pre }
+        let logits = anatomy.logits != nil
+        let outHook = anatomy.logits ?? original.spec.nodes.last!.name
+        let hiddenHook = anatomy.finalNorm ?? outHook
+        let hooks = Array(Set(preHooks + [outHook, hiddenHook]))
         var changes: [Double] = [], hidden: [Double] = []
         var flips = [Double](repeating: 0, count: layers.count), same = flips, absDiff = flips
         var tokens = 0
@@ -76,8 +79,7 @@ public enum LinearizeAnalysis {
                 var num = 0.0, den = 0.0
                 for (x, y) in zip(ha, hb) { num += Double(x - y) * Double(x - y); den += Double(x) * Double(x) }
                 hidden.append(den > 0 ? (num / den).squareRoot() : 0)
-                for (i, l) in layers.enumerated() {
-                    let h = "blocks.\(l).mlp.hook_pre"
+                for (i, h) in preHooks.enumerated() {
                     let xa = a[h]!.row(r), xb = b[h]!.row(r)
                     var n = 0, d = 0.0
                     for (x, y) in zip(xa, xb) {

@@ -12,14 +12,7 @@ public struct MLPAffineMap: Sendable {
     public let outWidth: Int
 
     public init(model: Model, site: MLPSite) throws {
-        guard let outHook = site.outHook else {
-            throw GeometryError.unsupportedMLP(layer: site.layer, reason: "no 'blocks.\(site.layer).hook_mlp_out' node")
-        }
-        let node = model.spec.nodes[try model.nodeIndex(hook: outHook)]
-        guard node.kind == "linear", node.inputs == [site.postHook] else {
-            throw GeometryError.unsupportedMLP(layer: site.layer, reason: "'\(outHook)' is not a linear map of '\(site.postHook)'")
-        }
-        let (w, b, din, dout) = try MLPSite.linearWeights(model: model, node: node, layer: site.layer)
+        let (w, b, din, dout) = try MLPSite.affine(model: model, hook: site.outHook, input: site.postHook, layer: site.layer)
         guard din == site.units else {
             throw GeometryError.unsupportedMLP(layer: site.layer, reason: "output projection takes \(din) units, the MLP has \(site.units)")
         }

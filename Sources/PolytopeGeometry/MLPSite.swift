@@ -1,20 +1,19 @@
 import Foundation
 import PolytopeModel
 
-/// Where layer `L`'s MLP sits in a model graph, found from the graph rather than assumed:
-/// the MLP input is whatever node feeds `blocks.L.mlp.hook_pre` (GPT-2: `blocks.L.ln2.hook_normalized`;
-/// BERT: `blocks.L.hook_resid_mid`, itself a layer norm), and the node before the layer norm
-/// is that layer norm's input (GPT-2: `blocks.L.hook_resid_mid`; BERT: `blocks.L.hook_attn_residual`).
+/// Layer `L`'s MLP as the geometry needs it, from the model's anatomy: the MLP input (the
+/// point a path or a scale acts on), the residual stream before its norm, the input projection
+/// as an affine map, and the activation's knots.
 public struct MLPSite: Sendable {
     public let layer: Int
-    /// Hook of the MLP input (after the layer norm): the point a path or a scale acts on.
+    /// Hook of the MLP input (after the norm): the point a path or a scale acts on.
     public let inputHook: String
-    /// Hook of the layer norm's input (the residual stream before it), if the MLP input is a layer norm.
+    /// Hook of the norm's input (the residual stream before it), when the MLP has an input norm.
     public let preNormHook: String?
     public let preHook: String
     public let postHook: String
-    /// `blocks.L.hook_mlp_out` when present (the output projection).
-    public let outHook: String?
+    /// The output projection.
+    public let outHook: String
     /// Knots of the activation (one bit per unit for a single knot).
     public let knots: [Float]
     /// Input projection, stored [in, out] row-major whatever the file's layout, and its bias.
@@ -23,58 +22,40 @@ public struct MLPSite: Sendable {
     public let inWidth: Int
     public let units: Int
 
-    /// The MLP layers present: every `l` with a `blocks.l.mlp.hook_pre` hook.
-    public static func layers(of model: Model) -> [Int] {
-        var ls: [Int] = []
-        var l = 0
-        while model.hookIndex["blocks.\(l).mlp.hook_pre"] != nil { ls.append(l); l += 1 }
-        return ls
-    }
+    /// The MLP layers present.
+    public static func layers(of model: Model) -> [Int] { model.mlpLayers }
 
     public init(model: Model, layer: Int) throws {
-        let all = Self.layers(of: model)
+        let all = model.mlpLayers
         guard all.contains(layer) else {
             throw GeometryError.noSuchLayer(layer, available: all.isEmpty ? nil : all.first!...all.last!)
         }
-        self.layer = layer
-        preHook = "blocks.\(layer).mlp.hook_pre"
-        postHook = "blocks.\(layer).mlp.hook_post"
-        let preNode = model.spec.nodes[try model.nodeIndex(hook: preHook)]
-        guard preNode.kind == "linear", preNode.inputs.count == 1 else {
-            throw GeometryError.unsupportedMLP(layer: layer, reason: "'\(preHook)' is a '\(preNode.kind)' node with \(preNode.inputs.count) inputs; only a one-input 'linear' is supported")
+        let m = try model.mlp(layer: layer)
+        guard !m.isGated else {
+            throw GeometryError.unsupportedMLP(layer: layer, reason: "it is a gated MLP (act(x·W_gate) * (x·W_up)): inside a region it is piecewise quadratic, not affine, so these geometry measures do not apply")
         }
-        inputHook = preNode.inputs[0]
-        let inputNode = model.spec.nodes[try model.nodeIndex(hook: inputHook)]
-        preNormHook = inputNode.kind == "layer_norm" ? inputNode.inputs.first : nil
-        guard model.hookIndex[postHook] != nil, let k = try model.knots(hook: postHook), !k.isEmpty else {
-            throw GeometryError.unsupportedMLP(layer: layer, reason: "'\(postHook)' is missing or is not an activation with knots")
+        self.layer = layer
+        preHook = m.pre
+        postHook = m.post
+        outHook = m.out
+        inputHook = m.input
+        preNormHook = try m.norm.flatMap { model.spec.nodes[try model.nodeIndex(hook: $0)].inputs.first }
+        guard let k = try model.knots(hook: m.activation), !k.isEmpty else {
+            throw GeometryError.unsupportedMLP(layer: layer, reason: "'\(m.activation)' is not an activation with knots")
         }
         knots = k
-        let outName = "blocks.\(layer).hook_mlp_out"
-        outHook = model.hookIndex[outName] != nil ? outName : nil
-        (wIn, bIn, inWidth, units) = try Self.linearWeights(model: model, node: preNode, layer: layer)
+        (wIn, bIn, inWidth, units) = try Self.affine(model: model, hook: m.pre, input: m.input, layer: layer)
     }
 
-    /// The weight of a `linear` node as [in, out] row-major, its bias (zeros if absent), and widths.
-    static func linearWeights(model: Model, node: NodeSpec, layer: Int) throws -> ([Float], [Float], Int, Int) {
-        guard let wName = node.params["weight"] else {
-            throw GeometryError.unsupportedMLP(layer: layer, reason: "'\(node.name)' has no weight")
+    /// The affine map computed by node `hook` from `input`: W as [in, out] row-major, b, widths.
+    static func affine(model: Model, hook: String, input: String, layer: Int) throws -> ([Float], [Float], Int, Int) {
+        let i = try model.nodeIndex(hook: hook)
+        guard let layerImpl = model.layers[i] as? AffineLayer,
+              model.spec.nodes[i].inputs.map({ model.hookIndex[$0] }) == [model.hookIndex[input]] else {
+            throw GeometryError.unsupportedMLP(layer: layer, reason: "'\(hook)' is not an affine map of '\(input)' alone")
         }
-        let w = try model.weights.weight(wName)
-        guard w.shape.count == 2 else {
-            throw GeometryError.unsupportedMLP(layer: layer, reason: "weight '\(wName)' has shape \(w.shape)")
-        }
-        var layout = "in_out"
-        if case .string(let s)? = node.attrs["layout"] { layout = s }
-        var m = w.values
-        let (din, dout) = layout == "out_in" ? (w.shape[1], w.shape[0]) : (w.shape[0], w.shape[1])
-        if layout == "out_in" {
-            m = [Float](repeating: 0, count: din * dout)
-            for o in 0..<dout { for i in 0..<din { m[i * dout + o] = w.values[o * din + i] } }
-        }
-        var b = [Float](repeating: 0, count: dout)
-        if let bName = node.params["bias"] { b = try model.weights.weight(bName).values }
-        return (m, b, din, dout)
+        let (w, b) = try layerImpl.affineWeights(model.weights)
+        return (w, b, layerImpl.inWidth, layerImpl.outputWidth)
     }
 
     /// Pre-activations of one input row, in double precision: x · W_in + b_in.

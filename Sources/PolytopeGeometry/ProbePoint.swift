@@ -32,43 +32,30 @@ extension TokenPoint {
 }
 
 /// Resolves rows of a probe output to token windows (see `TokenPoint.resolve`), keeping each
-/// document's tokens once read, so many rows cost one tokenization per document.
+/// document's tokens once read, so many rows cost one tokenization per document. The window
+/// is the one the probe ran: the probe's `WindowPlanner` (the model's markers, the context
+/// length in probe-state.json) applied to the content start the row's position implies.
 public final class ProbeRowResolver {
-    public let directory: String
+    public let directory: ProbeDirectory
     public let records: [TokenRecord]
     public let summary: ProbeSummary
     let model: Model
     let tokenizer: any Tokenizer
+    /// The probe's planner (nil without probe-state.json: windows then cut around the token).
+    let planner: WindowPlanner?
+    let fallback: WindowPlanner
     var documents: [Int: [Token]] = [:]
     var paragraphs: Bool?
 
-    public init(directory: String, model: Model, tokenizer: any Tokenizer) throws {
-        let dirURL = URL(fileURLWithPath: directory)
-        let tokensURL = dirURL.appendingPathComponent("tokens.bin"), summaryURL = dirURL.appendingPathComponent("summary.json")
-        guard FileManager.default.fileExists(atPath: tokensURL.path) else {
-            throw GeometryError.badProbe(path: directory, reason: "no tokens.bin (is it a `polytope probe` output directory?)")
-        }
-        guard let summaryData = FileManager.default.contents(atPath: summaryURL.path) else {
-            throw GeometryError.badProbe(path: directory, reason: "no summary.json (it names the corpus to read the token's document from)")
-        }
-        self.directory = directory
-        records = try TokenTable.read(tokensURL)
-        summary = try JSONDecoder().decode(ProbeSummary.self, from: summaryData)
+    public init(directory path: String, model: Model, tokenizer: any Tokenizer) throws {
+        directory = ProbeDirectory(path: path)
+        records = try directory.records()
+        summary = try directory.summary()
         self.model = model
         self.tokenizer = tokenizer
-        let state = FileManager.default.contents(atPath: dirURL.appendingPathComponent("probe-state.json").path)
-            .flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }
-        context = ((state?["fingerprint"] as? [String: Any])?["context"] as? String).flatMap(Int.init)
-        let markers = try tokenizer.encode("").map { Int32($0.id) }
-        prefix = Array(markers.prefix(markers.count / 2 + markers.count % 2))
-        suffix = Array(markers.suffix(markers.count / 2))
+        fallback = try WindowPlanner.forModel(model)
+        planner = try directory.state().flatMap { $0.contextLength }.map { try WindowPlanner.forModel(model, context: $0) }
     }
-
-    /// The probe's window length (markers included), from probe-state.json.
-    let context: Int?
-    /// Sequence markers the tokenizer puts around a text ([CLS] ... [SEP]).
-    let prefix: [Int32]
-    let suffix: [Int32]
 
     /// The tokens of document `index` under the given corpus option.
     func document(_ index: Int, paragraphs: Bool) throws -> [Token]? {
@@ -88,7 +75,7 @@ public final class ProbeRowResolver {
     }
 
     public func point(row: Int, spec: String? = nil) throws -> TokenPoint {
-        let spec = spec ?? "\(directory):\(row)"
+        let spec = spec ?? "\(directory.path):\(row)"
         guard row >= 0, row < records.count else {
             throw GeometryError.badPosition(spec, reason: "row \(row) is outside the probe's \(records.count) recorded tokens (0..<\(records.count))")
         }
@@ -99,18 +86,15 @@ public final class ProbeRowResolver {
                   let i = tokens.firstIndex(where: { $0.byteRange == r.byteStart..<r.byteEnd }), tokens[i].id == r.tokenID else { continue }
             let ids = tokens.map { Int32($0.id) }
             let text = TokenPoint.display(r.tokenID, tokenizer)
-            if let context, r.position >= prefix.count {
-                let start = i - (r.position - prefix.count)
-                let content = context - prefix.count - suffix.count
-                if start >= 0, content > 0, i < start + content {
-                    let window = prefix + ids[start..<min(ids.count, start + content)] + suffix
-                    return TokenPoint(spec: spec, tokens: window, position: r.position, tokenText: text)
+            if let planner, r.position >= planner.prefix.count {
+                let start = i - (r.position - planner.prefix.count)
+                if start >= 0, i < start + planner.contentLength {
+                    return TokenPoint(spec: spec, tokens: planner.window(contentStart: start, in: ids), position: r.position, tokenText: text)
                 }
             }
-            let (window, pos) = TokenPoint.window(ids: prefix + ids + suffix, index: i + prefix.count, context: model.spec.contextLength,
-                                                  causal: TokenPoint.isCausal(model))
+            let (window, pos) = fallback.window(around: i, in: ids, causal: model.isCausal)
             return TokenPoint(spec: spec, tokens: window, position: pos, tokenText: text)
         }
-        throw GeometryError.badProbe(path: directory, reason: "row \(row): token \(r.tokenID) at bytes \(r.byteStart)..<\(r.byteEnd) of document \(r.document) was not found in the corpus \(summary.corpus) (changed since the probe?)")
+        throw GeometryError.badProbe(path: directory.path, reason: "row \(row): token \(r.tokenID) at bytes \(r.byteStart)..<\(r.byteEnd) of document \(r.document) was not found in the corpus \(summary.corpus) (changed since the probe?)")
     }
 }

@@ -1,3 +1,4 @@
+import PolytopePlots
 import Foundation
 import PolytopeIO
 import PolytopeModel
@@ -89,10 +90,11 @@ public enum RandomPairs {
     public static func run(model: Model, corpus: Corpus, count: Int, config: PathConfig, seed: UInt64 = 1, skip: Int = 8,
                            window: Int? = nil, log: (String) -> Void = { _ in }) throws -> RandomPairsResult {
         let tokenizer = try ModelTokenizer.make(for: model)
-        let markers = try tokenizer.encode("").map { Int32($0.id) }
-        let prefix = Array(markers.prefix(markers.count / 2 + markers.count % 2)), suffix = Array(markers.suffix(markers.count / 2))
-        let context = min(window ?? Int.max, model.spec.contextLength > 0 ? model.spec.contextLength : Int.max) - markers.count
-        guard context >= 2 else { throw GeometryError.badArgument("window \(window ?? 0) leaves no room for tokens between the markers") }
+        let planner: WindowPlanner
+        do { planner = try WindowPlanner.forModel(model, context: window) } catch {
+            throw GeometryError.badArgument("--window \(window ?? 0): \(error)")
+        }
+        guard planner.contentLength >= 2 else { throw GeometryError.badArgument("window \(window ?? 0) leaves no room for tokens between the markers") }
         var docs: [[Int32]] = []
         try corpus.forEachDocument { doc in
             let ids = try tokenizer.encode(doc.bytes, options: EncodeOptions(invalidUTF8: .lossy, addSpecialTokens: false)).map { Int32($0.id) }
@@ -101,14 +103,14 @@ public enum RandomPairs {
         guard !docs.isEmpty else { throw GeometryError.badArgument("the corpus has no document longer than \(skip) tokens") }
         let total = docs.reduce(0) { $0 + $1.count - skip }
         var g = SplitMix64(seed: seed)
-        let causal = TokenPoint.isCausal(model)
+        let causal = model.isCausal
         func pick() -> TokenPoint {
             var k = Int(g.next() % UInt64(total))
             var d = 0
             while k >= docs[d].count - skip { k -= docs[d].count - skip; d += 1 }
             let i = k + skip
-            let (w, p) = TokenPoint.window(ids: docs[d], index: i, context: context, causal: causal)
-            return TokenPoint(spec: "doc \(d) token \(i)", tokens: prefix + w + suffix, position: p + prefix.count, tokenText: TokenPoint.display(Int(docs[d][i]), tokenizer))
+            let (w, p) = planner.window(around: i, in: docs[d], causal: causal)
+            return TokenPoint(spec: "doc \(d) token \(i)", tokens: w, position: p, tokenText: TokenPoint.display(Int(docs[d][i]), tokenizer))
         }
         var pairs: [RandomPairsResult.Pair] = []
         var layerDensity: [Double] = [], laterDensity: [Double] = []

@@ -1,3 +1,4 @@
+import PolytopePlots
 import Foundation
 import PolytopeIO
 import PolytopeModel

@@ -1,3 +1,4 @@
+import PolytopePlots
 import Foundation
 import PolytopeCodes
 import PolytopeIO
@@ -54,18 +55,15 @@ public enum StatsAnalysis {
     /// pre-activations compared with the knot.
     public static func run(probeDirectory dir: String, model: Model?, options: StatsOptions,
                            log: (String) -> Void = { _ in }) throws -> [LayerCodeStats] {
-        let url = URL(fileURLWithPath: dir)
-        guard let summaryData = FileManager.default.contents(atPath: url.appendingPathComponent("summary.json").path) else {
-            throw GeometryError.badProbe(path: dir, reason: "no summary.json (is it a `polytope probe` output directory?)")
-        }
-        let summary = try JSONDecoder().decode(ProbeSummary.self, from: summaryData)
+        let probe = ProbeDirectory(path: dir)
+        let summary = try probe.summary()
         var out: [LayerCodeStats] = []
         var resolver: ProbeRowResolver? = nil
         if let model, options.bandRows > 0 {
             resolver = try ProbeRowResolver(directory: dir, model: model, tokenizer: try ModelTokenizer.make(for: model))
         }
         for l in summary.layers {
-            let codes = try CodeFile.read(from: url.appendingPathComponent("codes-layer\(l).plcodes")).codes
+            let codes = try probe.codes(layer: l)
             log("layer \(l): \(codes.rows) codes of \(codes.bits) bits")
             var g = SplitMix64(seed: UInt64(l) + 1)
             var queries = Array(0..<codes.rows)
@@ -187,12 +185,8 @@ public enum StatsAnalysis {
 
     /// Re-renders PROBE_DIR/report.html from clusters.json with the statistics sections added.
     public static func addToReport(_ stats: [LayerCodeStats], probeDirectory dir: String) throws {
-        let url = URL(fileURLWithPath: dir)
-        guard let data = FileManager.default.contents(atPath: url.appendingPathComponent("clusters.json").path) else {
-            throw GeometryError.badProbe(path: dir, reason: "no clusters.json to rebuild report.html from")
-        }
-        let report = try JSONDecoder().decode(ProbeReportData.self, from: data)
-        try HTMLReport.write(report, to: url.appendingPathComponent("report.html"), extraSections: reportSections(stats))
+        let probe = ProbeDirectory(path: dir)
+        try HTMLReport.write(try probe.clusters(), to: probe.reportURL, extraSections: reportSections(stats))
     }
 
     public static func summary(_ stats: [LayerCodeStats]) -> String {

@@ -67,6 +67,9 @@ public protocol ActivationLayer: Layer {
     /// values, unit-major, each unit's ascending; `knots` then holds unit 0's. Nil when every
     /// unit shares `knots` (the default).
     var unitKnots: [Float]? { get }
+    /// The smooth function whose knots are a linearisation (GELU, SiLU at 0); nil for
+    /// activations that are exactly piecewise linear between their knots (ReLU).
+    var smoothFunction: SmoothFunction? { get }
 }
 
 extension ActivationLayer {

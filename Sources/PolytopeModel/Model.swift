@@ -34,12 +34,43 @@ public final class Model: @unchecked Sendable {
             for name in [node.name] + node.aliases { index[name] = i }
         }
         try GraphValidator.checkAllTensorsUsed(spec)
+        let vocabulary = layers.lazy.compactMap { ($0 as? TokenEmbeddingLayer)?.vocabularySize }.first
+        if let a = spec.anatomy {
+            try Model.validate(a, index: index, layers: layers, kinds: kinds, widths: widths, vocabulary: vocabulary)
+        }
+        self.vocabularySize = vocabulary
         self.spec = spec
         self.weights = weights
         self.layers = layers
         self.widths = widths
         self.kinds = kinds
         self.hookIndex = index
+    }
+
+    private init(spec: ModelSpec, weights: WeightStore, layers: [Layer], widths: [Int], kinds: [LayerKind],
+                 hookIndex: [String: Int], vocabularySize: Int?) {
+        self.spec = spec
+        self.weights = weights
+        self.layers = layers
+        self.widths = widths
+        self.kinds = kinds
+        self.hookIndex = hookIndex
+        self.vocabularySize = vocabularySize
+    }
+
+    /// The same model with some layers swapped (a surrogate activation, say): `replacement`
+    /// returns the new layer for a node index, or nil to keep it. Widths must not change.
+    public func replacingLayers(_ replacement: (Int, Layer) throws -> Layer?) throws -> Model {
+        var new = layers
+        for i in layers.indices {
+            guard let r = try replacement(i, layers[i]) else { continue }
+            guard r.outputWidth == widths[i] else {
+                throw ModelError.badInput("replacement for node '\(spec.nodes[i].name)' is \(r.outputWidth) wide, expected \(widths[i])")
+            }
+            new[i] = r
+        }
+        return Model(spec: spec, weights: weights, layers: new, widths: widths, kinds: kinds, hookIndex: hookIndex,
+                     vocabularySize: vocabularySize)
     }
 
     /// Reads, validates and builds a model file.
@@ -80,7 +111,6 @@ public final class Model: @unchecked Sendable {
 
     public var parameterCount: Int { weights.parameterCount }
 
-    public var vocabularySize: Int? {
-        spec.nodes.first { $0.kind == "token_embedding" }.flatMap { n in n.params["weight"].flatMap { weights.shape(of: $0)?.first } }
-    }
+    /// Rows of the token embedding table, when the model has one.
+    public let vocabularySize: Int?
 }

@@ -28,6 +28,9 @@ public enum ModelError: Error, Equatable, CustomStringConvertible, LocalizedErro
     case badInput(String)
     case plugin(path: String, reason: String)
     case pluginKindFailed(node: String, kind: String, library: String, message: String)
+    case noAnatomy(model: String)
+    case badAnatomy(String)
+    case noSuchLayer(Int, count: Int)
 
     public var description: String {
         switch self {
@@ -64,6 +67,11 @@ public enum ModelError: Error, Equatable, CustomStringConvertible, LocalizedErro
         case .badInput(let r): return r
         case .plugin(let p, let r): return "plugin \(p): \(r)"
         case .pluginKindFailed(let n, let k, let l, let m): return "node '\(n)' (kind '\(k)' from plugin \(l)): \(m)"
+        case .noAnatomy(let m):
+            return "model '\(m)' has no anatomy (which node is each block's MLP): re-import it with `polytope import`"
+        case .badAnatomy(let r): return "the model's anatomy is inconsistent with its graph: \(r)"
+        case .noSuchLayer(let l, let n):
+            return "layer \(l) does not exist: the model has \(n) block\(n == 1 ? "" : "s") (layers 0...\(max(n - 1, 0)))"
         }
     }
 

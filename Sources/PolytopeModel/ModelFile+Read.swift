@@ -53,6 +53,7 @@ public enum ModelFile {
             spec.tensors.append(try tensor(t.pointee, path: path))
         }
         if let t = m.tokenizer { spec.tokenizer = try tokenizer(t.pointee, path: path) }
+        if let a = m.anatomy { spec.anatomy = try anatomy(a.pointee, path: path) }
         return spec
     }
 

@@ -16,6 +16,7 @@ extension ModelFile {
         }
         w.uint(7, UInt64(bitPattern: Int64(spec.contextLength)))
         w.string(8, spec.architecture)
+        if let a = spec.anatomy { w.message(9) { encodeAnatomy(a, into: &$0) } }
         return w.data
     }
 

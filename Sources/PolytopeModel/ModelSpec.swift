@@ -15,6 +15,9 @@ public struct ModelSpec: Sendable, Equatable {
     public var nodes: [NodeSpec] = []
     public var tensors: [TensorSpec] = []
     public var metadata: [String: String] = [:]
+    /// What each part of the graph is; nil in files written before anatomies existed
+    /// (`PolytopeArchitectures.ModelLoader` infers it for those it can).
+    public var anatomy: Anatomy?
 
     public init() {}
 }

@@ -1,3 +1,4 @@
+import PolytopeReport
 import Foundation
 import PolytopeCodes
 import PolytopeTokenizers

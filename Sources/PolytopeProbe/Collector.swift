@@ -28,54 +28,55 @@ public final class Collector {
     let model: Model
     let tokenizer: any Tokenizer
     let corpus: Corpus
-    let dir: URL
-    let log: Log
+    let dir: ProbeDirectory
+    let progress: ProbeProgress
 
-    public init(config: ProbeConfig, model: Model, tokenizer: any Tokenizer, corpus: Corpus, outDir: URL) {
+    public init(config: ProbeConfig, model: Model, tokenizer: any Tokenizer, corpus: Corpus, directory: ProbeDirectory,
+                progress: @escaping ProbeProgress = { _ in }) {
         self.config = config
         self.model = model
         self.tokenizer = tokenizer
         self.corpus = corpus
-        self.dir = outDir
-        self.log = Log(quiet: config.quiet)
+        self.dir = directory
+        self.progress = progress
     }
+
+    /// Sees every window that records tokens, as it is run (tests compare it with what
+    /// `ProbeRowResolver` rebuilds).
+    public var windowObserver: ((ProbeWindow) -> Void)?
+
+    func log(_ s: String) throws { try progress(.status(s)) }
 
     var encodeOptions: EncodeOptions {
         EncodeOptions(allowedSpecial: .none, invalidUTF8: config.corpusOptions.lossy ? .lossy : .reject, addSpecialTokens: false)
     }
 
-    /// The planner for this model: BERT-style tokenizers wrap windows in [CLS] ... [SEP].
+    /// The planner for this model: its anatomy's markers around each window.
     func planner() throws -> WindowPlanner {
-        var ctx = config.contextLength ?? model.spec.contextLength
-        if model.spec.contextLength > 0 { ctx = min(ctx, model.spec.contextLength) }
-        var prefix: [Int32] = [], suffix: [Int32] = []
-        if let t = model.spec.tokenizer, t.addSpecialTokens, let cls = t.specialTokens["[CLS]"], let sep = t.specialTokens["[SEP]"] {
-            prefix = [Int32(cls)]
-            suffix = [Int32(sep)]
+        do {
+            return try WindowPlanner.forModel(model, context: config.contextLength, stride: config.stride, sampling: config.sampling)
+        } catch let e as ModelError {
+            throw ProbeError.badArgument("\(e)")
         }
-        guard ctx > prefix.count + suffix.count else {
-            throw ProbeError.badArgument("--context \(ctx) leaves no room for tokens")
-        }
-        if let s = config.stride, s < 1 { throw ProbeError.badArgument("--stride must be at least 1") }
-        return WindowPlanner(contextLength: ctx, stride: config.stride, sampling: config.sampling, prefix: prefix, suffix: suffix)
     }
 
-    /// The recorded hooks' widths and their activation knots, checked against the model.
-    func layerPlan() throws -> (bits: [Int: Int], knots: [[Float]]) {
+    /// Per recorded layer, the activation's own knots for each unit (JumpReLU), if it has them.
+    var unitKnots: [[Float]?] = []
+
+    /// The recorded layers' code sites (pre-activation node and knots), from the anatomy.
+    func layerPlan() throws -> (bits: [Int: Int], hooks: [String], knots: [[Float]]) {
         var bits: [Int: Int] = [:]
-        var knots: [[Float]] = []
+        var hooks: [String] = [], knots: [[Float]] = []
+        unitKnots = []
         for layer in config.layers {
-            let pre = "blocks.\(layer).mlp.hook_pre", post = "blocks.\(layer).mlp.hook_post"
-            let index: Int = try model.nodeIndex(hook: pre)
-            let perUnit = try model.unitKnots(hook: post)
-            guard let k = try perUnit.map({ Array($0.prefix($0.count / max(1, model.widths[index]))) }) ?? model.knots(hook: post) else {
-                throw ProbeError.badArgument("'\(post)' is not an activation node: cannot tell where its knots are")
-            }
+            let site = try model.codeSite(layer: layer)
             // One thermometer bit per unit and knot (docs/code-format.md): width × knots.
-            bits[layer] = model.widths[index] * k.count
-            knots.append(k)
+            bits[layer] = site.units * site.knots.count
+            hooks.append(site.pre)
+            knots.append(site.knots)
+            unitKnots.append(site.unitKnots)
         }
-        return (bits, knots)
+        return (bits, hooks, knots)
     }
 
     /// Runs (or resumes) collection. With `restart`, earlier outputs in the directory are replaced.
@@ -84,7 +85,7 @@ public final class Collector {
         var fingerprint = config.fingerprint(corpus: corpus, contextLength: planner.contextLength)
         // Model file and plugin libraries by SHA-256: another build of a plugin is another run.
         fingerprint.merge(try RunIdentity(model: model, modelPath: config.modelPath).fingerprintEntries) { $1 }
-        var state = restart ? nil : try ProbeState.read(dir: dir)
+        var state = restart ? nil : try dir.state()
         if state != nil, state!.fingerprint[ProbeConfig.precisionKey] == nil {
             state!.fingerprint[ProbeConfig.precisionKey] = Precision.fp32.rawValue
         }
@@ -94,12 +95,11 @@ public final class Collector {
         if let s = state, s.fingerprint != fingerprint {
             throw ProbeError.differentRun(dir: dir.path, differences: ProbeState.differences(s.fingerprint, fingerprint))
         }
-        let hooks = config.layers.map { "blocks.\($0).mlp.hook_pre" }
-        let postHooks = config.layers.map { "blocks.\($0).mlp.hook_post" }
-        let (bits, knots) = try layerPlan()
+        let (bits, hooks, knots) = try layerPlan()
+        let postHooks = try config.layers.map { try model.mlp(layer: $0).post }
 
         if let s = state, s.collectionComplete {
-            log("collection already complete in \(dir.path): \(s.rowsDone) tokens recorded")
+            try log("collection already complete in \(dir.path): \(s.rowsDone) tokens recorded")
             return CollectionResult(rows: s.rowsDone, tokensSeen: s.tokensSeen, documents: s.documents, windows: s.windowsDone,
                                     seconds: s.secondsCollecting, resumedFromRows: s.rowsDone, bits: bits)
         }
@@ -128,30 +128,30 @@ public final class Collector {
             }
             let info = ShardInfo(index: shard.index, count: shard.count, firstWindow: range.lowerBound, endWindow: range.upperBound,
                                  totalWindows: count.totalWindows, documents: count.documents, expectedRows: expectedRows)
-            try info.write(dir: dir)
-            log("shard \(shard): windows \(range.lowerBound)..<\(range.upperBound) of \(count.totalWindows), \(expectedRows) tokens to record")
+            try info.write(dir: dir.url)
+            try log("shard \(shard): windows \(range.lowerBound)..<\(range.upperBound) of \(count.totalWindows), \(expectedRows) tokens to record")
         }
         try checkDisk(rows: expectedRows - (state?.rowsDone ?? 0), bits: bits)
 
         let resumedRows = state?.rowsDone
-        if let s = state { log("resuming: \(s.windowsDone) of \(range.upperBound) windows, \(s.rowsDone) tokens already recorded") }
+        if let s = state { try log("resuming: \(s.windowsDone) of \(range.upperBound) windows, \(s.rowsDone) tokens already recorded") }
         var st = state ?? ProbeState(fingerprint: fingerprint, windowsDone: range.lowerBound, rowsDone: 0, tokensSeen: 0, documents: 0,
                                      collectionComplete: false, secondsCollecting: 0)
-        try st.write(dir: dir)
+        try st.write(to: dir)
         let provenance = Collector.provenance(model: model, fingerprint: fingerprint)
         var sinks: [LayerSink] = []
         for layer in config.layers {
             sinks.append(try LayerSink(dir: dir, layer: layer, bits: bits[layer]!, provenance: provenance,
                                        rows: resumedRows, keepActivations: config.keepActivations))
         }
-        let table = try TokenTableWriter(url: dir.appendingPathComponent("tokens.bin"), rows: resumedRows ?? 0)
+        let table = try TokenTableWriter(url: dir.tokensURL, rows: resumedRows ?? 0)
 
         let started = Date()
         let previousSeconds = st.secondsCollecting
         let markers = planner.prefix.count + planner.suffix.count
         let rangeTokens = count.batchTokens[count.batches(of: range, batchWindows: config.batchWindows)].reduce(0, +) - range.count * markers
-        let progress = ProgressBar(label: "probe", total: rangeTokens, unit: "tokens", quiet: config.quiet)
-        progress.initial = st.tokensSeen
+        let initialTokens = st.tokensSeen
+        try progress(.collecting(done: initialTokens, total: rangeTokens, resumedFrom: initialTokens))
         var pending: [ProbeWindow] = []
         var windowIndex = 0, nextEligible = 0, documents = 0
         let group = max(1, config.threads) * config.batchWindows
@@ -171,6 +171,7 @@ public final class Collector {
                 }
                 batches[batches.count - 1].append(w)
             }
+            if let windowObserver { for b in batches { b.forEach(windowObserver) } }
             let results = try runParallel(batches, hooks: hooks, postHooks: postHooks, knots: knots)
             for result in results {
                 for (sink, layerResult) in zip(sinks, result.layers) {
@@ -185,8 +186,8 @@ public final class Collector {
             st.windowsDone = last.index + 1
             st.documents = documents
             st.secondsCollecting = previousSeconds + Date().timeIntervalSince(started)
-            try st.write(dir: dir)
-            progress.update(st.tokensSeen)
+            try st.write(to: dir)
+            try progress(.collecting(done: st.tokensSeen, total: rangeTokens, resumedFrom: initialTokens))
             pending.removeAll(keepingCapacity: true)
         }
 
@@ -215,8 +216,8 @@ public final class Collector {
         st.documents = documents
         st.collectionComplete = true
         st.secondsCollecting = previousSeconds + Date().timeIntervalSince(started)
-        try st.write(dir: dir)
-        progress.finish()
+        try st.write(to: dir)
+        try progress(.collected)
         return CollectionResult(rows: st.rowsDone, tokensSeen: st.tokensSeen, documents: documents, windows: st.windowsDone,
                                 seconds: st.secondsCollecting, resumedFromRows: resumedRows, bits: bits)
     }
@@ -282,7 +283,7 @@ public final class Collector {
                 throw ProbeError.badArgument("\(hook) is not finite: document \(r.document), window \(r.window), position \(r.position) (token \(r.tokenID)), unit \(bad.col) is \(bad.value); its codes would mean nothing (--allow-nonfinite records them anyway)")
             }
             // Per-unit knots (JumpReLU thresholds) when the activation has them.
-            let codes = try model.unitKnots(hook: postHooks[i]).map {
+            let codes = try unitKnots[i].map {
                 try CodeMatrix(preActivations: pre.data, rows: pre.rows, units: pre.cols, unitKnots: $0, knotsPerUnit: knots[i].count)
             } ?? CodeMatrix(preActivations: pre.data, rows: pre.rows, units: pre.cols, knots: knots[i])
             let acts: [Float]? = config.keepActivations ? out[postHooks[i]]!.rows(rows).data : nil

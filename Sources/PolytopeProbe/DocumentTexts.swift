@@ -1,3 +1,4 @@
+import PolytopeReport
 import Foundation
 
 /// The bytes of the corpus documents a report shows, read again from the corpus (only the

@@ -10,14 +10,11 @@ final class LayerSink {
     let activations: AppendableFile?
     let width: Int
 
-    static func codesURL(_ dir: URL, layer: Int) -> URL { dir.appendingPathComponent("codes-layer\(layer).plcodes") }
-    static func activationsURL(_ dir: URL, layer: Int) -> URL { dir.appendingPathComponent("activations-layer\(layer).f32") }
-
     /// Creates the files, or reopens them cut back to `rows` committed rows.
-    init(dir: URL, layer: Int, bits: Int, provenance: String, rows: Int?, keepActivations: Bool) throws {
+    init(dir: ProbeDirectory, layer: Int, bits: Int, provenance: String, rows: Int?, keepActivations: Bool) throws {
         self.layer = layer
         self.width = bits
-        let url = LayerSink.codesURL(dir, layer: layer)
+        let url = dir.codesURL(layer: layer)
         if let rows {
             let w = try CodeFileWriter.resume(at: url)
             guard w.bits == bits, w.rows >= rows else {
@@ -29,7 +26,7 @@ final class LayerSink {
             codes = try CodeFileWriter.create(at: url, bits: bits, provenance: provenance)
         }
         if keepActivations {
-            let aurl = LayerSink.activationsURL(dir, layer: layer)
+            let aurl = dir.activationsURL(layer: layer)
             if rows == nil { try? FileManager.default.removeItem(at: aurl) }
             let f = try AppendableFile(url: aurl, create: true)
             let want = (rows ?? 0) * bits * 4

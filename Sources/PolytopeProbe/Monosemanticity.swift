@@ -1,3 +1,4 @@
+import PolytopeReport
 import Foundation
 
 /// Monosemanticity measures of a grouping of recorded tokens (Black et al. 2022, §4: a region

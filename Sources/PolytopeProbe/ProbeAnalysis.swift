@@ -1,3 +1,4 @@
+import PolytopeReport
 import Foundation
 import PolytopeClustering
 import PolytopeCodes
@@ -10,8 +11,15 @@ public struct AnalysisOptions: Sendable {
     public var kmedoids = KMedoids.Options(seed: 0)
     /// Cluster with HDBSCAN instead of k-medoids (k-medoids then only for the comparison rows).
     public var hdbscan: HDBSCAN.Options? = nil
-    /// HDBSCAN on a sample of this many codes plus assignment (nil: exact).
+    /// HDBSCAN on a sample of this many codes plus assignment (nil: exact up to 200,000 codes,
+    /// a 50,000 sample above).
     public var hdbscanSample: Int? = nil
+
+    /// The HDBSCAN sample for N codes (nil: exact).
+    public func hdbscanSampleSize(count n: Int) -> Int? {
+        if let s = hdbscanSample { return s >= n ? nil : s }
+        return n > 200_000 ? 50_000 : nil
+    }
     /// Members shown per cluster in the report and clusters.json.
     public var membersShown = 12
     /// Bytes of context each side of a token.
@@ -20,10 +28,13 @@ public struct AnalysisOptions: Sendable {
     public var baselines = false
     /// Baselines use at most this many recorded tokens (a seeded sample; their matrix is n² UInt16).
     public var baselineLimit = 12_000
-    public var quiet = false
     /// Clusterings made elsewhere (e.g. `polytope cluster --sample` + `assign` at scale), by layer:
     /// used instead of clustering that layer here.
     public var precomputed: [Int: KMedoidsResult] = [:]
+    /// Choose the initialisation after collection (`KMedoids.autoInitialization`).
+    public var autoInitialization = false
+    /// The hook each layer's codes come from (for the report); filled in by `Probe.run`.
+    public var hooks: [Int: String] = [:]
     public init() {}
 }
 
@@ -41,10 +52,11 @@ public struct LayerTiming: Codable, Sendable {
 
 /// Clusters each layer's codes and builds the report data.
 public enum ProbeAnalysis {
-    public static func analyze(dir: URL, layers: [Int], modelName: String, corpus: Corpus, tokenizer: any Tokenizer,
-                               collection: CollectionResult, options: AnalysisOptions) throws -> (ProbeReportData, [LayerTiming]) {
-        let log = Log(quiet: options.quiet)
-        let records = try TokenTable.read(dir.appendingPathComponent("tokens.bin"))
+    public static func analyze(dir: ProbeDirectory, layers: [Int], modelName: String, corpus: Corpus, tokenizer: any Tokenizer,
+                               collection: CollectionResult, options: AnalysisOptions,
+                               progress: @escaping ProbeProgress = { _ in }) throws -> (ProbeReportData, [LayerTiming]) {
+        let log = { (s: String) throws in try progress(.status(s)) }
+        let records = try dir.records()
         guard records.count == collection.rows else {
             throw ProbeError.corruptState("tokens.bin holds \(records.count) records, the probe recorded \(collection.rows)")
         }
@@ -54,24 +66,24 @@ public enum ProbeAnalysis {
         var timings: [LayerTiming] = []
         var needed = Set<Int>()
         for layer in layers {
-            let codes = try CodeFile.read(from: LayerSink.codesURL(dir, layer: layer)).codes
+            let codes = try dir.codes(layer: layer)
             guard codes.rows == records.count else {
                 throw ProbeError.corruptState("codes of layer \(layer) hold \(codes.rows) rows, expected \(records.count)")
             }
             if let h = options.hdbscan {
-                log("layer \(layer): HDBSCAN on \(codes.rows) codes of \(codes.bits) bits (min_cluster_size \(h.minClusterSize))")
-                let d = try ProbeHDBSCAN.cluster(codes, options: h, sampleSize: options.hdbscanSample, seed: options.kmedoids.seed)
+                try log("layer \(layer): HDBSCAN on \(codes.rows) codes of \(codes.bits) bits (min_cluster_size \(h.minClusterSize))")
+                let d = try ProbeHDBSCAN.cluster(codes, options: h, sampleSize: options.hdbscanSampleSize(count: codes.rows), seed: options.kmedoids.seed)
                 densities[layer] = d
-                try codes.writeNPY(to: dir.appendingPathComponent("codes-layer\(layer).npy"))
+                try codes.writeNPY(to: dir.codesNPYURL(layer: layer))
                 try NPYArray(int32: d.result.labels.map { Int32($0) }, shape: [d.result.labels.count])
-                    .write(to: dir.appendingPathComponent("labels-layer\(layer).npy"))
+                    .write(to: dir.labelsURL(layer: layer))
                 for rows in ClusterSummarizer.shownRows(medoids: d.medoids, labels: d.groups, codes: codes, membersShown: options.membersShown) {
                     for r in rows { needed.insert(records[r].document) }
                 }
                 clusterings.append((layer, codes, nil, d.seconds))
                 continue
             }
-            log("layer \(layer): clustering \(codes.rows) codes of \(codes.bits) bits into k = \(options.k) (\(options.kmedoids.method))")
+            try log("layer \(layer): clustering \(codes.rows) codes of \(codes.bits) bits into k = \(options.k) (\(options.kmedoids.method))")
             let t0 = Date()
             let result = try options.precomputed[layer] ?? KMedoids.cluster(codes, k: options.k, options: options.kmedoids)
             guard result.labels.count == codes.rows, result.medoids.count == options.k else {
@@ -79,10 +91,10 @@ public enum ProbeAnalysis {
             }
             let seconds = Date().timeIntervalSince(t0)
             clusterings.append((layer, codes, result, seconds))
-            try codes.writeNPY(to: dir.appendingPathComponent("codes-layer\(layer).npy"))
+            try codes.writeNPY(to: dir.codesNPYURL(layer: layer))
             // Every recorded token's cluster, in row order (int32), beside its codes.
             try NPYArray(int32: result.labels.map { Int32($0) }, shape: [result.labels.count])
-                .write(to: dir.appendingPathComponent("labels-layer\(layer).npy"))
+                .write(to: dir.labelsURL(layer: layer))
             for rows in ClusterSummarizer.shownRows(medoids: result.medoids, labels: result.labels, codes: codes,
                                                     membersShown: options.membersShown) {
                 for r in rows { needed.insert(records[r].document) }
@@ -117,7 +129,7 @@ public enum ProbeAnalysis {
                 baselineSeconds = Date().timeIntervalSince(t0)
             }
             layerData.append(LayerClusters(
-                layer: layer, hook: "blocks.\(layer).mlp.hook_pre", bits: codes.bits, tokens: codes.rows, k: options.k,
+                layer: layer, hook: options.hooks[layer] ?? "", bits: codes.bits, tokens: codes.rows, k: options.k,
                 loss: Double(result.loss), iterations: result.iterations, method: result.method.rawValue,
                 mode: result.mode.rawValue, silhouette: silhouette.mean,
                 clusters: summarizer.summaries(medoids: result.medoids, labels: result.labels), measures: measures))
@@ -132,10 +144,10 @@ public enum ProbeAnalysis {
 
     /// Activation clusterings (cosine, Euclidean) and the neuron view, on the same tokens (or a
     /// seeded sample of them when there are more than `baselineLimit`).
-    static func baselines(dir: URL, layer: Int, codes: CodeMatrix, tokenIDs: [Int], previousIDs: [Int],
-                          options: AnalysisOptions, log: Log) throws -> [ClusteringMeasures] {
+    static func baselines(dir: ProbeDirectory, layer: Int, codes: CodeMatrix, tokenIDs: [Int], previousIDs: [Int],
+                          options: AnalysisOptions, log: (String) throws -> Void) throws -> [ClusteringMeasures] {
         let n = tokenIDs.count, width = codes.bits
-        var acts = try ActivationBaselines.load(LayerSink.activationsURL(dir, layer: layer), rows: n, width: width)
+        var acts = try ActivationBaselines.load(dir.activationsURL(layer: layer), rows: n, width: width)
         var rows = Array(0..<n)
         var note = ""
         if n > options.baselineLimit {
@@ -153,7 +165,7 @@ public enum ProbeAnalysis {
                                                 groups: Monosemanticity.groups(labels: r.labels, k: k), tokenIDs: ids, previousIDs: prev))
         }
         for metric in [ActivationBaselines.Metric.cosine, .euclidean] {
-            log("layer \(layer): baseline k-medoids on activations, \(metric.rawValue) distance, \(rows.count) tokens")
+            try log("layer \(layer): baseline k-medoids on activations, \(metric.rawValue) distance, \(rows.count) tokens")
             let matrix = ActivationBaselines.distanceMatrix(acts, rows: rows.count, width: width, metric: metric)
             let r = KMedoids.run(PrecomputedDissimilarity(matrix), k: k, options: options.kmedoids)
             out.append(Monosemanticity.measures(method: "activations (\(metric.rawValue))\(note)",

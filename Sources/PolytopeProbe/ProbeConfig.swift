@@ -25,7 +25,6 @@ public struct ProbeConfig: Sendable {
     public var allowNonFinite = false
     /// Record only this shard's part of the corpus (`polytope merge` joins the shards).
     public var shard: ProbeShard?
-    public var quiet = false
     /// Arithmetic of the forward pass's matrix products; recorded in the fingerprint, so a
     /// run never resumes across precisions.
     public var precision: Precision = .fp32

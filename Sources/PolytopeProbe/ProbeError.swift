@@ -7,6 +7,8 @@ public enum ProbeError: Error, CustomStringConvertible, Equatable {
     case tooFewTokens(recorded: Int, k: Int)
     case insufficientDisk(dir: String, needed: UInt64, free: UInt64)
     case mergeRefused(String)
+    case notAProbe(path: String, missing: String)
+    case cancelled
 
     public var description: String {
         switch self {
@@ -19,6 +21,8 @@ public enum ProbeError: Error, CustomStringConvertible, Equatable {
         case .insufficientDisk(let d, let needed, let free):
             return "the probe needs about \(needed) bytes in \(d) but only \(free) are free; free space, record fewer tokens (--tokens, --max-windows) or choose another --out"
         case .mergeRefused(let s): return "cannot merge the shards: \(s)"
+        case .notAProbe(let p, let m): return "\(p) has no \(m)"
+        case .cancelled: return "the probe was stopped; run it again with the same settings to continue"
         }
     }
 }

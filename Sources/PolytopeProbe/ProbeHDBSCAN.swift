@@ -1,23 +1,7 @@
 import Foundation
 import PolytopeClustering
 import PolytopeCodes
-
-/// One condensed-tree cluster of a probe layer, for the report's picture (Hamming distances).
-public struct CondensedClusterInfo: Codable, Sendable, Equatable {
-    public var id: Int
-    public var parent: Int?
-    public var birthDistance: Int?
-    public var deathDistance: Int
-    public var size: Int
-    public var stability: Double?
-    /// The flat cluster id when selected.
-    public var label: Int?
-
-    enum CodingKeys: String, CodingKey {
-        case id, parent, size, stability, label
-        case birthDistance = "birth_distance", deathDistance = "death_distance"
-    }
-}
+import PolytopeReport
 
 /// HDBSCAN in the probe: the clustering, the groups the report shows (the clusters, then noise as
 /// its own group), and the monosemanticity comparison with k-medoids on the same tokens.

@@ -20,21 +20,16 @@ public struct ProbeState: Codable, Equatable, Sendable {
         case documents, collectionComplete = "collection_complete", secondsCollecting = "seconds_collecting"
     }
 
-    public static let fileName = "probe-state.json"
-
-    public static func read(dir: URL) throws -> ProbeState? {
-        let url = dir.appendingPathComponent(fileName)
-        guard FileManager.default.fileExists(atPath: url.path) else { return nil }
-        do { return try JSONDecoder().decode(ProbeState.self, from: Data(contentsOf: url)) } catch {
-            throw ProbeError.corruptState("\(url.path) is unreadable (\(error))")
-        }
-    }
-
-    public func write(dir: URL) throws {
+    public func write(to dir: ProbeDirectory) throws {
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(try enc.encode(self), to: dir.appendingPathComponent(ProbeState.fileName))
+        try AtomicFile.write(try enc.encode(self), to: dir.stateURL)
     }
+
+    /// The window length (markers included) the probe cut, from its fingerprint.
+    public var contextLength: Int? { fingerprint["context"].flatMap(Int.init) }
+    /// Tokens between window starts; nil when windows did not overlap.
+    public var stride: Int? { fingerprint["stride"].flatMap(Int.init) }
 
     /// The settings that differ from another fingerprint, for the error message.
     static func differences(_ a: [String: String], _ b: [String: String]) -> String {

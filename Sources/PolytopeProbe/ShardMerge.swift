@@ -49,7 +49,7 @@ public enum ShardMerge {
         for layer in layers {
             var hs: [CodeFile.Header] = []
             for p in parts {
-                let h = try codeHeader(LayerSink.codesURL(p.dir, layer: layer), part: p)
+                let h = try codeHeader(ProbeDirectory(p.dir).codesURL(layer: layer), part: p)
                 if let first = hs.first, first.bits != h.bits {
                     throw ProbeError.mergeRefused("\(p.name): layer \(layer) codes are \(h.bits) bits wide, shard \(parts[0].info.index)'s \(first.bits)")
                 }
@@ -61,11 +61,11 @@ public enum ShardMerge {
             headers[layer] = hs
         }
         for p in parts {
-            try expectSize(p.dir.appendingPathComponent("tokens.bin"), bytes: p.state.rowsDone * TokenRecord.size, exact: true, part: p)
+            try expectSize(ProbeDirectory(p.dir).tokensURL, bytes: p.state.rowsDone * TokenRecord.size, exact: true, part: p)
             try checkTokens(p)
             if activations {
                 for (layer, h) in zip(layers, layers.map { headers[$0]![0] }) {
-                    try expectSize(LayerSink.activationsURL(p.dir, layer: layer), bytes: p.state.rowsDone * h.bits * 4, exact: true, part: p)
+                    try expectSize(ProbeDirectory(p.dir).activationsURL(layer: layer), bytes: p.state.rowsDone * h.bits * 4, exact: true, part: p)
                 }
             }
         }
@@ -74,35 +74,35 @@ public enum ShardMerge {
             throw ProbeError.mergeRefused("cannot create \(out.path): \((error as NSError).localizedDescription)")
         }
         // A merged directory is complete only once its state is written, last.
-        let stateURL = out.appendingPathComponent(ProbeState.fileName)
+        let stateURL = ProbeDirectory(out).stateURL
         if FileManager.default.fileExists(atPath: stateURL.path) { try FileManager.default.removeItem(at: stateURL) }
 
         for layer in layers {
             let hs = headers[layer]!
             let header = CodeFile.Header(bits: hs[0].bits, rows: rows, provenance: unsharded(hs[0].provenance))
-            try AtomicFile.stream(to: LayerSink.codesURL(out, layer: layer),
+            try AtomicFile.stream(to: ProbeDirectory(out).codesURL(layer: layer),
                                   expectedBytes: header.headerBytes + rows * header.strideBytes) { file in
                 try file.append(header.encode())
                 for (p, h) in zip(parts, hs) {
-                    try copy(LayerSink.codesURL(p.dir, layer: layer), from: h.headerBytes, bytes: h.rows * h.strideBytes, to: file)
+                    try copy(ProbeDirectory(p.dir).codesURL(layer: layer), from: h.headerBytes, bytes: h.rows * h.strideBytes, to: file)
                 }
             }
             if activations {
-                try AtomicFile.stream(to: LayerSink.activationsURL(out, layer: layer), expectedBytes: rows * hs[0].bits * 4) { file in
+                try AtomicFile.stream(to: ProbeDirectory(out).activationsURL(layer: layer), expectedBytes: rows * hs[0].bits * 4) { file in
                     for p in parts {
-                        try copy(LayerSink.activationsURL(p.dir, layer: layer), from: 0, bytes: p.state.rowsDone * hs[0].bits * 4, to: file)
+                        try copy(ProbeDirectory(p.dir).activationsURL(layer: layer), from: 0, bytes: p.state.rowsDone * hs[0].bits * 4, to: file)
                     }
                 }
             }
         }
-        try AtomicFile.stream(to: out.appendingPathComponent("tokens.bin"), expectedBytes: rows * TokenRecord.size) { file in
-            for p in parts { try copy(p.dir.appendingPathComponent("tokens.bin"), from: 0, bytes: p.state.rowsDone * TokenRecord.size, to: file) }
+        try AtomicFile.stream(to: ProbeDirectory(out).tokensURL, expectedBytes: rows * TokenRecord.size) { file in
+            for p in parts { try copy(ProbeDirectory(p.dir).tokensURL, from: 0, bytes: p.state.rowsDone * TokenRecord.size, to: file) }
         }
         let last = parts[parts.count - 1]
         let state = ProbeState(fingerprint: reference, windowsDone: last.info.totalWindows, rowsDone: rows,
                                tokensSeen: parts.reduce(0) { $0 + $1.state.tokensSeen }, documents: last.info.documents,
                                collectionComplete: true, secondsCollecting: parts.reduce(0) { $0 + $1.state.secondsCollecting })
-        try state.write(dir: out)
+        try state.write(to: ProbeDirectory(out))
         return MergeResult(shards: parts.count, rows: rows, windows: state.windowsDone, tokensSeen: state.tokensSeen, layers: layers)
     }
 
@@ -122,8 +122,8 @@ public enum ShardMerge {
                     problems.append("\(dir.path) is not a shard (no \(ShardInfo.fileName): made by polytope probe --shard?)")
                     continue
                 }
-                guard let state = try ProbeState.read(dir: dir) else {
-                    problems.append("\(dir.path) has no \(ProbeState.fileName)")
+                guard let state = try ProbeDirectory(dir).state() else {
+                    problems.append("\(dir.path) has no \(ProbeDirectory.stateFileName)")
                     continue
                 }
                 parts.append(Part(dir: dir, info: info, state: state))
@@ -140,7 +140,7 @@ public enum ShardMerge {
         }
         parts = parts.filter { $0.info.count == n }.sorted { $0.info.index < $1.info.index }
         for p in parts where p.state.fingerprint[ProbeConfig.shardKey] != "\(p.info.index)/\(p.info.count)" {
-            problems.append("\(p.name): \(ShardInfo.fileName) says \(p.info.index)/\(p.info.count) but \(ProbeState.fileName) says \(p.state.fingerprint[ProbeConfig.shardKey] ?? "no shard")")
+            problems.append("\(p.name): \(ShardInfo.fileName) says \(p.info.index)/\(p.info.count) but \(ProbeDirectory.stateFileName) says \(p.state.fingerprint[ProbeConfig.shardKey] ?? "no shard")")
         }
         let byIndex = Dictionary(grouping: parts, by: \.info.index)
         for (i, ps) in byIndex.sorted(by: { $0.key < $1.key }) where ps.count > 1 {
@@ -233,7 +233,7 @@ public enum ShardMerge {
 
     /// Checks that a shard's token records lie in the shard's windows, in order (read in chunks).
     static func checkTokens(_ p: Part) throws {
-        let src = try AppendableFile(url: p.dir.appendingPathComponent("tokens.bin"), create: false)
+        let src = try AppendableFile(url: ProbeDirectory(p.dir).tokensURL, create: false)
         let total = p.state.rowsDone * TokenRecord.size
         let perChunk = chunkBytes / TokenRecord.size * TokenRecord.size
         var done = 0, lastWindow = p.info.firstWindow

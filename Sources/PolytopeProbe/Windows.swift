@@ -1,3 +1,4 @@
+import PolytopeModel
 import PolytopeTokenizers
 
 /// A window of one document fed to the model: token ids (with the model's sequence markers),
@@ -14,6 +15,8 @@ public struct ProbeWindow: Sendable {
 }
 
 /// Cuts tokenized documents into windows of the model's context and picks the recorded tokens.
+/// The one place that knows how a model sees a document: the probe, the row resolver, `paths`,
+/// `--random-pairs`, `linearize` and `scale` all cut their windows here.
 public struct WindowPlanner: Sendable {
     public let contextLength: Int
     /// Tokens the window advances by; `nil` = the window's content length (no overlap).
@@ -31,7 +34,44 @@ public struct WindowPlanner: Sendable {
         self.suffix = suffix
     }
 
+    /// The planner for a model: its anatomy's sequence markers around every window, and
+    /// `context` tokens in all (markers included; default and cap: the model's context length).
+    public static func forModel(_ model: Model, context: Int? = nil, stride: Int? = nil,
+                                sampling: TokenSampling = .all) throws -> WindowPlanner {
+        let anatomy = try model.requireAnatomy()
+        let modelContext = model.spec.contextLength > 0 ? model.spec.contextLength : Int.max
+        let ctx = min(context ?? modelContext, modelContext)
+        guard ctx != Int.max else { throw ModelError.badInput("the model states no context length: give one (--context)") }
+        let prefix = anatomy.prefixTokens, suffix = anatomy.suffixTokens
+        guard ctx > prefix.count + suffix.count else {
+            throw ModelError.badInput("a window of \(ctx) tokens leaves no room for tokens between the model's \(prefix.count + suffix.count) sequence markers")
+        }
+        if let s = stride, s < 1 { throw ModelError.badInput("the stride must be at least 1 token (got \(s))") }
+        return WindowPlanner(contextLength: ctx, stride: stride, sampling: sampling, prefix: prefix, suffix: suffix)
+    }
+
     public var contentLength: Int { contextLength - prefix.count - suffix.count }
+
+    /// The probe window whose content starts at token `start` of a document's tokens `ids`
+    /// (what the collector ran for a row recorded at content offset `index - start`).
+    public func window(contentStart start: Int, in ids: [Int32]) -> [Int32] {
+        prefix + ids[start..<min(ids.count, start + contentLength)] + suffix
+    }
+
+    /// The window a model runs to see token `index` of `ids` (a document's or a text's tokens,
+    /// without markers), and the token's position in it. A causal model sees the
+    /// `contentLength` tokens ending at the token (later ones cannot affect it); a
+    /// bidirectional one the `contentLength`-token slice around it. Markers wrap the content.
+    public func window(around index: Int, in ids: [Int32], causal: Bool) -> (ids: [Int32], position: Int) {
+        let n = contentLength
+        let lo: Int
+        if causal {
+            lo = max(0, index - n + 1)
+            return (prefix + ids[lo...index] + suffix, prefix.count + index - lo)
+        }
+        lo = ids.count <= n ? 0 : max(0, min(index - n / 2, ids.count - n))
+        return (window(contentStart: lo, in: ids), prefix.count + index - lo)
+    }
     var step: Int { min(max(1, stride ?? contentLength), contentLength) }
 
     /// The windows of one document's tokens, as (start, end) into the token list, plus for each

@@ -1,3 +1,4 @@
+import PolytopePlots
 /// How a token and the text around it are shown: contexts trimmed to a readable length at
 /// character (grapheme) boundaries, and whitespace that matters made visible.
 enum ContextSnippet {

@@ -1,4 +1,4 @@
-import PolytopeProbe
+import PolytopePlots
 
 extension HTMLReport {
     /// One cluster's card: stats, top tokens, the medoid and the members as keyword-in-context

@@ -1,4 +1,4 @@
-import PolytopeProbe
+import PolytopePlots
 
 extension HTMLReport {
     /// One layer: its facts, the monosemanticity comparison, the cluster index, the cards.

@@ -1,6 +1,6 @@
 import Foundation
 import PolytopeIO
-import PolytopeProbe
+import PolytopePlots
 
 /// The probe's clusters as one self-contained HTML page for a person to read: a run overview,
 /// then per layer a comparison of polytope clusters with the baselines, an index of clusters

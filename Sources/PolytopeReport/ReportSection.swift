@@ -1,3 +1,4 @@
+import PolytopePlots
 /// A titled block of pre-rendered HTML that the report shows beside the clusters: code
 /// statistics with SVG plots, a baselines table, anything a probe step wants a reader to see.
 ///

@@ -58,6 +58,141 @@ void   polytope__model__free_unpacked
   assert(message->base.descriptor == &polytope__model__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   polytope__anatomy__init
+                     (Polytope__Anatomy         *message)
+{
+  static const Polytope__Anatomy init_value = POLYTOPE__ANATOMY__INIT;
+  *message = init_value;
+}
+size_t polytope__anatomy__get_packed_size
+                     (const Polytope__Anatomy *message)
+{
+  assert(message->base.descriptor == &polytope__anatomy__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t polytope__anatomy__pack
+                     (const Polytope__Anatomy *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &polytope__anatomy__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t polytope__anatomy__pack_to_buffer
+                     (const Polytope__Anatomy *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &polytope__anatomy__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Polytope__Anatomy *
+       polytope__anatomy__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Polytope__Anatomy *)
+     protobuf_c_message_unpack (&polytope__anatomy__descriptor,
+                                allocator, len, data);
+}
+void   polytope__anatomy__free_unpacked
+                     (Polytope__Anatomy *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &polytope__anatomy__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   polytope__block_anatomy__init
+                     (Polytope__BlockAnatomy         *message)
+{
+  static const Polytope__BlockAnatomy init_value = POLYTOPE__BLOCK_ANATOMY__INIT;
+  *message = init_value;
+}
+size_t polytope__block_anatomy__get_packed_size
+                     (const Polytope__BlockAnatomy *message)
+{
+  assert(message->base.descriptor == &polytope__block_anatomy__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t polytope__block_anatomy__pack
+                     (const Polytope__BlockAnatomy *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &polytope__block_anatomy__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t polytope__block_anatomy__pack_to_buffer
+                     (const Polytope__BlockAnatomy *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &polytope__block_anatomy__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Polytope__BlockAnatomy *
+       polytope__block_anatomy__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Polytope__BlockAnatomy *)
+     protobuf_c_message_unpack (&polytope__block_anatomy__descriptor,
+                                allocator, len, data);
+}
+void   polytope__block_anatomy__free_unpacked
+                     (Polytope__BlockAnatomy *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &polytope__block_anatomy__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   polytope__mlpanatomy__init
+                     (Polytope__MLPAnatomy         *message)
+{
+  static const Polytope__MLPAnatomy init_value = POLYTOPE__MLPANATOMY__INIT;
+  *message = init_value;
+}
+size_t polytope__mlpanatomy__get_packed_size
+                     (const Polytope__MLPAnatomy *message)
+{
+  assert(message->base.descriptor == &polytope__mlpanatomy__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t polytope__mlpanatomy__pack
+                     (const Polytope__MLPAnatomy *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &polytope__mlpanatomy__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t polytope__mlpanatomy__pack_to_buffer
+                     (const Polytope__MLPAnatomy *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &polytope__mlpanatomy__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Polytope__MLPAnatomy *
+       polytope__mlpanatomy__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Polytope__MLPAnatomy *)
+     protobuf_c_message_unpack (&polytope__mlpanatomy__descriptor,
+                                allocator, len, data);
+}
+void   polytope__mlpanatomy__free_unpacked
+                     (Polytope__MLPAnatomy *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &polytope__mlpanatomy__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   polytope__node__params_entry__init
                      (Polytope__Node__ParamsEntry         *message)
 {
@@ -487,7 +622,7 @@ const ProtobufCMessageDescriptor polytope__model__metadata_entry__descriptor =
   (ProtobufCMessageInit) polytope__model__metadata_entry__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor polytope__model__field_descriptors[8] =
+static const ProtobufCFieldDescriptor polytope__model__field_descriptors[9] =
 {
   {
     "format_version",
@@ -585,8 +720,21 @@ static const ProtobufCFieldDescriptor polytope__model__field_descriptors[8] =
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "anatomy",
+    9,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Polytope__Model, anatomy),
+    &polytope__anatomy__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned polytope__model__field_indices_by_name[] = {
+  8,   /* field[8] = anatomy */
   7,   /* field[7] = architecture */
   6,   /* field[6] = context_length */
   0,   /* field[0] = format_version */
@@ -599,7 +747,7 @@ static const unsigned polytope__model__field_indices_by_name[] = {
 static const ProtobufCIntRange polytope__model__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 8 }
+  { 0, 9 }
 };
 const ProtobufCMessageDescriptor polytope__model__descriptor =
 {
@@ -609,11 +757,372 @@ const ProtobufCMessageDescriptor polytope__model__descriptor =
   "Polytope__Model",
   "polytope",
   sizeof(Polytope__Model),
-  8,
+  9,
   polytope__model__field_descriptors,
   polytope__model__field_indices_by_name,
   1,  polytope__model__number_ranges,
   (ProtobufCMessageInit) polytope__model__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor polytope__anatomy__field_descriptors[8] =
+{
+  {
+    "family",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Polytope__Anatomy, family),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "blocks",
+    2,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Polytope__Anatomy, n_blocks),
+    offsetof(Polytope__Anatomy, blocks),
+    &polytope__block_anatomy__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "prefix_tokens",
+    3,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_UINT32,
+    offsetof(Polytope__Anatomy, n_prefix_tokens),
+    offsetof(Polytope__Anatomy, prefix_tokens),
+    NULL,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "suffix_tokens",
+    4,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_UINT32,
+    offsetof(Polytope__Anatomy, n_suffix_tokens),
+    offsetof(Polytope__Anatomy, suffix_tokens),
+    NULL,
+    NULL,
+    0 | PROTOBUF_C_FIELD_FLAG_PACKED,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "tied_unembedding",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Polytope__Anatomy, tied_unembedding),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "embed",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Polytope__Anatomy, embed),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "final_norm",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Polytope__Anatomy, final_norm),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "logits",
+    8,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Polytope__Anatomy, logits),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned polytope__anatomy__field_indices_by_name[] = {
+  1,   /* field[1] = blocks */
+  5,   /* field[5] = embed */
+  0,   /* field[0] = family */
+  6,   /* field[6] = final_norm */
+  7,   /* field[7] = logits */
+  2,   /* field[2] = prefix_tokens */
+  3,   /* field[3] = suffix_tokens */
+  4,   /* field[4] = tied_unembedding */
+};
+static const ProtobufCIntRange polytope__anatomy__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 8 }
+};
+const ProtobufCMessageDescriptor polytope__anatomy__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "polytope.Anatomy",
+  "Anatomy",
+  "Polytope__Anatomy",
+  "polytope",
+  sizeof(Polytope__Anatomy),
+  8,
+  polytope__anatomy__field_descriptors,
+  polytope__anatomy__field_indices_by_name,
+  1,  polytope__anatomy__number_ranges,
+  (ProtobufCMessageInit) polytope__anatomy__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor polytope__block_anatomy__field_descriptors[7] =
+{
+  {
+    "resid_pre",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Polytope__BlockAnatomy, resid_pre),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "resid_mid",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Polytope__BlockAnatomy, resid_mid),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "resid_post",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Polytope__BlockAnatomy, resid_post),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "attention",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Polytope__BlockAnatomy, attention),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "causal",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Polytope__BlockAnatomy, causal),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "parallel",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_BOOL,
+    0,   /* quantifier_offset */
+    offsetof(Polytope__BlockAnatomy, parallel),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "mlp",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Polytope__BlockAnatomy, mlp),
+    &polytope__mlpanatomy__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned polytope__block_anatomy__field_indices_by_name[] = {
+  3,   /* field[3] = attention */
+  4,   /* field[4] = causal */
+  6,   /* field[6] = mlp */
+  5,   /* field[5] = parallel */
+  1,   /* field[1] = resid_mid */
+  2,   /* field[2] = resid_post */
+  0,   /* field[0] = resid_pre */
+};
+static const ProtobufCIntRange polytope__block_anatomy__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 7 }
+};
+const ProtobufCMessageDescriptor polytope__block_anatomy__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "polytope.BlockAnatomy",
+  "BlockAnatomy",
+  "Polytope__BlockAnatomy",
+  "polytope",
+  sizeof(Polytope__BlockAnatomy),
+  7,
+  polytope__block_anatomy__field_descriptors,
+  polytope__block_anatomy__field_indices_by_name,
+  1,  polytope__block_anatomy__number_ranges,
+  (ProtobufCMessageInit) polytope__block_anatomy__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor polytope__mlpanatomy__field_descriptors[7] =
+{
+  {
+    "norm",
+    1,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Polytope__MLPAnatomy, norm),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "input",
+    2,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Polytope__MLPAnatomy, input),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "pre",
+    3,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Polytope__MLPAnatomy, pre),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "activation",
+    4,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Polytope__MLPAnatomy, activation),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "up",
+    5,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Polytope__MLPAnatomy, up),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "post",
+    6,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Polytope__MLPAnatomy, post),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "out",
+    7,
+    PROTOBUF_C_LABEL_NONE,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Polytope__MLPAnatomy, out),
+    NULL,
+    &protobuf_c_empty_string,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned polytope__mlpanatomy__field_indices_by_name[] = {
+  3,   /* field[3] = activation */
+  1,   /* field[1] = input */
+  0,   /* field[0] = norm */
+  6,   /* field[6] = out */
+  5,   /* field[5] = post */
+  2,   /* field[2] = pre */
+  4,   /* field[4] = up */
+};
+static const ProtobufCIntRange polytope__mlpanatomy__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 7 }
+};
+const ProtobufCMessageDescriptor polytope__mlpanatomy__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "polytope.MLPAnatomy",
+  "MLPAnatomy",
+  "Polytope__MLPAnatomy",
+  "polytope",
+  sizeof(Polytope__MLPAnatomy),
+  7,
+  polytope__mlpanatomy__field_descriptors,
+  polytope__mlpanatomy__field_indices_by_name,
+  1,  polytope__mlpanatomy__number_ranges,
+  (ProtobufCMessageInit) polytope__mlpanatomy__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor polytope__node__params_entry__field_descriptors[2] =

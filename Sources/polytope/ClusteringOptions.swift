@@ -74,21 +74,16 @@ struct ClusteringOptions: ParsableArguments {
         if let hdbscanSample, hdbscanSample < 2 { throw ValidationError("--hdbscan-sample must be at least 2 (got \(hdbscanSample))") }
     }
 
-    /// k-medoids options for N codes and k clusters, `--init auto` resolved.
-    func kmedoids(count n: Int, k: Int, seed: UInt64, threads: Int) -> KMedoids.Options {
+    /// k-medoids options for N codes and k clusters, `--init auto` resolved (left for the
+    /// caller to resolve when N is not known yet: `KMedoids.autoInitialization`).
+    func kmedoids(count n: Int?, k: Int, seed: UInt64, threads: Int) -> KMedoids.Options {
         let m = KMedoidsMethod(rawValue: method) ?? .fasterPAM
         var o = KMedoids.Options(
             method: m, initialization: KMedoidsInit(rawValue: initialization) ?? .build, seed: seed,
             memoryBudget: MemoryBudget.parse(memory) ?? MemoryBudget.defaultBytes,
             mode: mode == "auto" ? (m == .clara ? .clara : nil) : DissimilarityMode(rawValue: mode), threads: threads,
             maxIterations: maxIterations, claraSamples: samples, claraSampleSize: sampleSize)
-        if initialization == "auto" {
-            let chosen = KMedoids.chooseMode(count: n, options: o)
-            // BUILD is O(k N^2): take it where its matrix exists and the cost stays seconds.
-            let rows = chosen == .clara ? (sampleSize ?? CLARA.defaultSampleSize(n: n, k: k)) : n
-            let cost = Double(k) * Double(rows) * Double(rows)
-            o.initialization = chosen != .matrixFree && cost <= 2e10 ? .build : .lab
-        }
+        if initialization == "auto", let n { o.initialization = KMedoids.autoInitialization(count: n, k: k, options: o) }
         return o
     }
 

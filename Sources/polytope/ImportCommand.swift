@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import PolytopeImport
+import PolytopeArchitectures
 import PolytopeModel
 
 struct ImportCommand: ParsableCommand {

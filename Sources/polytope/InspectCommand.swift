@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PolytopeArchitectures
 import PolytopeModel
 
 struct InspectCommand: ParsableCommand {
@@ -19,7 +20,7 @@ struct InspectCommand: ParsableCommand {
 
     func run() throws {
         let registry = try modelOptions.registry()
-        let model = try Model.load(path: try modelOptions.modelPath, registry: registry)
+        let model = try ModelLoader.load(path: try modelOptions.modelPath, registry: registry)
         let spec = model.spec
         if json {
             let nodes: [[String: Any]] = spec.nodes.enumerated().map { i, n in

@@ -44,13 +44,10 @@ struct LinearizeCommand: ParsableCommand {
 
     func run() throws {
         let original = try modelOptions.load()
-        let kinds = Set(original.spec.nodes.map(\.kind))
-        guard kinds.contains("gelu") || kinds.contains("gelu_new") else {
-            throw ValidationError("model '\(original.spec.name)' has no GELU nodes (its kinds: \(kinds.sorted().joined(separator: ", ")))")
+        guard GELUSurrogate.hasGELU(original) else {
+            throw ValidationError("model '\(original.spec.name)' has no GELU activations in its MLPs")
         }
-        var lin = LinearizeOption()
-        lin.surrogate = surrogate
-        let linearized = try lin.load(modelOptions)
+        let linearized = try surrogate.linearize(original)
         let r = try LinearizeAnalysis.run(original: original, linearized: linearized, surrogate: surrogate,
                                           corpus: try Corpus(paths: corpus), maxWindows: maxWindows)
         try LinearizeAnalysis.write(r, to: URL(fileURLWithPath: out))

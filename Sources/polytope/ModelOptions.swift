@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PolytopeArchitectures
 import PolytopeBuiltins
 import PolytopeModel
 import PolytopeProbe
@@ -35,7 +36,7 @@ struct ModelOptions: ParsableArguments {
         let path = try modelPath
         let r = try registry()
         do {
-            return try Model.load(path: path, registry: r)
+            return try ModelLoader.load(path: path, registry: r)
         } catch let e as ModelError where !"\(e)".contains(path) {
             throw ModelLoadError(description: "model file \(path): \(e)")
         }

@@ -120,30 +120,14 @@ struct ProbeCommand: ParsableCommand {
     }
 
     func run() throws {
-        let log = Log(quiet: quiet)
-        let modelPath = try modelOptions.modelPath
         let model = try modelOptions.load()
-        let tokenizer = try ModelTokenizer.make(for: model)
-        let mlpLayers = model.spec.nodes.compactMap { n -> Int? in
-            guard n.name.hasPrefix("blocks."), n.name.hasSuffix(".mlp.hook_pre") else { return nil }
-            return Int(n.name.dropFirst("blocks.".count).prefix { $0 != "." })
-        }
-        guard !mlpLayers.isEmpty else { throw ValidationError("the model has no blocks.L.mlp.hook_pre nodes") }
-        let chosenLayers = layers.isEmpty ? [mlpLayers[mlpLayers.count / 2]] : layers
-        for l in chosenLayers where !mlpLayers.contains(l) {
-            throw ValidationError("--layer \(l): the model's MLP layers are \(mlpLayers.map(String.init).joined(separator: ", "))")
-        }
         let corpusPaths = corpus.isEmpty ? [DefaultPaths.defaultCorpus()].compactMap { $0 } : corpus
         guard !corpusPaths.isEmpty else { throw ValidationError("no --corpus given and corpora/ of this checkout was not found") }
-        var corpusOptions = Corpus.Options()
-        corpusOptions.paragraphs = paragraphs
-        corpusOptions.textField = textField
-        corpusOptions.lossy = lossy
-        let corpusValue = try Corpus(paths: corpusPaths, options: corpusOptions)
-
-        var config = ProbeConfig(modelPath: modelPath, corpusPaths: corpusPaths)
-        config.corpusOptions = corpusOptions
-        config.layers = chosenLayers
+        var config = ProbeConfig(modelPath: try modelOptions.modelPath, corpusPaths: corpusPaths)
+        config.corpusOptions.paragraphs = paragraphs
+        config.corpusOptions.textField = textField
+        config.corpusOptions.lossy = lossy
+        config.layers = layers
         config.contextLength = context
         config.stride = stride
         switch tokens {
@@ -157,75 +141,41 @@ struct ProbeCommand: ParsableCommand {
         config.maxWindows = maxWindows
         config.keepActivations = baselines
         config.allowNonFinite = allowNonfinite
-        config.quiet = quiet
         if let shard { config.shard = try ProbeShard.parse(shard) }
-
-        let dir = URL(fileURLWithPath: out)
-        do { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) } catch {
-            throw ValidationError("cannot create output directory \(out): \((error as NSError).localizedDescription)")
-        }
-        guard FileManager.default.isWritableFile(atPath: dir.path) else { throw ValidationError("output directory \(out) is not writable") }
-
-        let started = Date()
-        log("probing \(model.spec.name) layers \(chosenLayers.map(String.init).joined(separator: ",")) on \(corpusValue.files.count) file(s) -> \(out)")
-        let collection = try Collector(config: config, model: model, tokenizer: tokenizer, corpus: corpusValue, outDir: dir).run(restart: restart)
-        log("recorded \(collection.rows) of \(collection.tokensSeen) tokens from \(collection.documents) documents")
-        if let part = config.shard {
-            log("shard \(part) complete in \(out); join all shards with: polytope merge SHARD_DIR... --out DIR")
-            return
-        }
 
         var analysis = AnalysisOptions()
         analysis.k = k
-        analysis.kmedoids = clustering.kmedoids(count: collection.rows, k: k, seed: seed, threads: threads)
+        analysis.kmedoids = clustering.kmedoids(count: nil, k: k, seed: seed, threads: threads)
+        analysis.autoInitialization = clustering.initialization == "auto"
         if clustering.isHDBSCAN {
             analysis.hdbscan = clustering.hdbscan(threads: threads)
-            analysis.hdbscanSample = clustering.hdbscanSampleSize(count: collection.rows)
+            analysis.hdbscanSample = clustering.hdbscanSample
         }
         analysis.membersShown = members
         analysis.baselines = baselines
-        analysis.quiet = quiet
         if let assignments {
-            analysis.precomputed = try ProbeCommand.loadAssignments(URL(fileURLWithPath: assignments), layers: chosenLayers, k: k, probe: dir)
+            // The clusterings made at scale (cluster --sample, assign) of an already collected directory.
+            let chosen = try Probe.chooseLayers(layers, model: model)
+            analysis.precomputed = try ProbeCommand.loadAssignments(URL(fileURLWithPath: assignments), layers: chosen, k: k,
+                                                                    probe: URL(fileURLWithPath: out))
             analysis.kmedoids.method = .clara
         }
-        let t0 = Date()
-        let (data, timings) = try ProbeAnalysis.analyze(dir: dir, layers: chosenLayers, modelName: model.spec.name, corpus: corpusValue,
-                                                        tokenizer: tokenizer, collection: collection, options: analysis)
-        let analysisSeconds = Date().timeIntervalSince(t0)
 
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try AtomicFile.write(try enc.encode(data), to: dir.appendingPathComponent("clusters.json"))
-        try HTMLReport.write(data, to: dir.appendingPathComponent("report.html"))
-        var summary = ProbeSummary(
-            model: model.spec.name, modelPath: modelPath, architecture: model.spec.architecture, layers: chosenLayers,
-            bits: chosenLayers.map { collection.bits[$0] ?? 0 }, corpus: corpusPaths, documents: collection.documents,
-            windows: collection.windows, tokensSeen: collection.tokensSeen, tokensRecorded: collection.rows,
-            sampling: config.sampling.description, k: k, method: clustering.isHDBSCAN ? "hdbscan" : analysis.kmedoids.method.rawValue, initialization: analysis.kmedoids.initialization.rawValue,
-            seed: seed, hammingKernel: HammingKernel.current.rawValue, blasCore: BLAS.coreName, threads: threads,
-            collectionSeconds: collection.seconds, analysisSeconds: analysisSeconds,
-            totalSeconds: Date().timeIntervalSince(started), resumedFromRows: collection.resumedFromRows, layerTimings: timings)
-        summary.gemmKernel = GEMMKernel.chosen.description
-        summary.precision = precision.rawValue
-        summary.collectionTokensPerSecond = collection.seconds > 0 ? Double(collection.tokensSeen) / collection.seconds : nil
-        summary.identity = try RunIdentity(model: model, modelPath: modelPath)
-        try AtomicFile.write(try enc.encode(summary), to: dir.appendingPathComponent("summary.json"))
-        log("wrote \(dir.appendingPathComponent("report.html").path)")
-        if !quiet {
-            for layer in data.layers {
-                if let noise = layer.noise {
-                    print("layer \(layer.layer): \(layer.tokens) tokens, HDBSCAN \(layer.k) clusters, \(noise) noise, mode \(layer.mode)")
-                } else {
-                    print("layer \(layer.layer): \(layer.tokens) tokens, k = \(layer.k), loss \(Int(layer.loss)), mode \(layer.mode)")
-                }
-                for m in layer.measures {
-                    print(String(format: "  %@: token entropy %.2f bits, previous-token entropy %.2f bits, single-token clusters %.0f%%",
-                                 m.method, m.meanTokenEntropy, m.meanPreviousTokenEntropy, 100 * m.singleTokenFraction))
-                }
+        let dir = try Probe.run(config, analysis: analysis, model: model, output: URL(fileURLWithPath: out), restart: restart,
+                                progress: ProbeTerminal(quiet: quiet).handler)
+        guard !quiet, config.shard == nil else { return }
+        for layer in try dir.clusters().layers {
+            if let noise = layer.noise {
+                print("layer \(layer.layer): \(layer.tokens) tokens, HDBSCAN \(layer.k) clusters, \(noise) noise, mode \(layer.mode)")
+            } else {
+                print("layer \(layer.layer): \(layer.tokens) tokens, k = \(layer.k), loss \(Int(layer.loss)), mode \(layer.mode)")
             }
-            print("report: \(dir.appendingPathComponent("report.html").path)")
+            for m in layer.measures {
+                print(String(format: "  %@: token entropy %.2f bits, previous-token entropy %.2f bits, single-token clusters %.0f%%",
+                             m.method, m.meanTokenEntropy, m.meanPreviousTokenEntropy, 100 * m.singleTokenFraction))
+            }
         }
+        print("report: \(dir.reportURL.path)")
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PolytopeArchitectures
 import PolytopeBuiltins
 import PolytopeGeometry
 import PolytopeModel
@@ -56,7 +57,7 @@ struct StatsCommand: ParsableCommand {
         guard FileManager.default.fileExists(atPath: probe, isDirectory: &isDir), isDir.boolValue else {
             throw ValidationError("\(probe) is not a directory (give the output directory of `polytope probe`)")
         }
-        guard FileManager.default.fileExists(atPath: probe + "/summary.json") else {
+        guard FileManager.default.fileExists(atPath: ProbeDirectory(path: probe).summaryURL.path) else {
             throw ValidationError("\(probe) has no summary.json: is it the output of a finished `polytope probe`?")
         }
         guard band > 0 else { throw ValidationError("--band must be positive") }
@@ -72,14 +73,11 @@ struct StatsCommand: ParsableCommand {
         var loaded: Model? = nil
         if bandRows > 0 {
             var path = model
-            if path == nil, let d = FileManager.default.contents(atPath: probe + "/summary.json"),
-               let s = try? JSONDecoder().decode(ProbeSummary.self, from: d) {
-                path = s.modelPath
-            }
+            if path == nil, let s = try? ProbeDirectory(path: probe).summary() { path = s.modelPath }
             guard let path else { throw ValidationError("no --model given and \(probe)/summary.json names none; give --model or --band-rows 0") }
             let registry = LayerRegistry.builtins()
             try PluginSupport.load(plugin, into: registry)
-            loaded = try Model.load(path: path, registry: registry)
+            loaded = try ModelLoader.load(path: path, registry: registry)
         }
         let stats = try StatsAnalysis.run(probeDirectory: probe, model: loaded, options: options)
         let dir = out ?? probe

@@ -1,7 +1,7 @@
 import Foundation
 import PolytopeBuiltins
 import PolytopeGGUF
-import PolytopeImport
+import PolytopeArchitectures
 import PolytopeIO
 import PolytopeModel
 import PolytopeTokenizers

@@ -13,8 +13,8 @@ final class AffineIdentityTests: XCTestCase {
         for l in MLPSite.layers(of: model) {
             let site = try MLPSite(model: model, layer: l)
             let map = try MLPAffineMap(model: model, site: site)
-            let out = try model.forward(ForwardContext(sequences: [ids]), capture: [site.inputHook, site.outHook!])
-            let x = out[site.inputHook]!, y = out[site.outHook!]!
+            let out = try model.forward(ForwardContext(sequences: [ids]), capture: [site.inputHook, site.outHook])
+            let x = out[site.inputHook]!, y = out[site.outHook]!
             var worst = 0.0, scale = 0.0
             for r in 0..<x.rows {
                 let xr = Array(x.row(r))
@@ -46,11 +46,11 @@ final class AffineIdentityTests: XCTestCase {
         let site = try MLPSite(model: model, layer: 0)
         let map = try MLPAffineMap(model: model, site: site)
         let ids: [Int32] = [5, 17, 42, 99, 3]
-        let out = try model.forward(ForwardContext(sequences: [ids]), capture: [site.inputHook, site.outHook!])
+        let out = try model.forward(ForwardContext(sequences: [ids]), capture: [site.inputHook, site.outHook])
         var worst = 0.0
         for r in 0..<ids.count {
             let xr = Array(out[site.inputHook]!.row(r))
-            for (o, v) in zip(map.apply(xr, mask: map.mask(xr)), out[site.outHook!]!.row(r)) { worst = max(worst, abs(o - Double(v))) }
+            for (o, v) in zip(map.apply(xr, mask: map.mask(xr)), out[site.outHook]!.row(r)) { worst = max(worst, abs(o - Double(v))) }
         }
         XCTAssertGreaterThan(worst, 1e-3)
     }

@@ -25,7 +25,7 @@ final class AffineNormTests: XCTestCase {
         }
         data += base.data
         let ctx = ForwardContext(sequences: [[Int32]](repeating: ids, count: d + 1))
-        let out = try model.forward(ctx, capture: [site.outHook!], overrides: [site.inputHook: Matrix(rows: (d + 1) * ids.count, cols: d, data: data)])[site.outHook!]!
+        let out = try model.forward(ctx, capture: [site.outHook], overrides: [site.inputHook: Matrix(rows: (d + 1) * ids.count, cols: d, data: data)])[site.outHook]!
         let y0 = out.row(d * ids.count + pos)
         // The nudge must stay inside the polytope for the Jacobian to be exact.
         let pre = site.preActivations(x)

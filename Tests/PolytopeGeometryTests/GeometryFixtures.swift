@@ -1,6 +1,6 @@
 import Foundation
 import PolytopeBuiltins
-import PolytopeImport
+import PolytopeArchitectures
 import PolytopeModel
 
 /// Models for geometry tests: hand-built single ReLU layers with known weights, and the tiny
@@ -46,6 +46,10 @@ enum GeometryFixtures {
             NodeSpec(name: "blocks.0.mlp.hook_post", kind: "relu", inputs: ["blocks.0.mlp.hook_pre"]),
             NodeSpec(name: "blocks.0.hook_mlp_out", kind: "linear", inputs: ["blocks.0.mlp.hook_post"], params: ["weight": "w2", "bias": "b2"]),
         ]
+        let mlp = MLPAnatomy(norm: nil, input: "hook_embed", pre: "blocks.0.mlp.hook_pre", activation: "blocks.0.mlp.hook_post",
+                             post: "blocks.0.mlp.hook_post", out: "blocks.0.hook_mlp_out")
+        s.anatomy = Anatomy(family: "toy", blocks: [BlockAnatomy(residPre: "hook_embed", residMid: nil, residPost: "blocks.0.hook_mlp_out",
+                                                                 attention: nil, causal: false, mlp: mlp)], embed: "hook_embed")
         let path = tempDir("single").appendingPathComponent("model.pb").path
         try ModelFile.write(s, to: path)
         return (try Model.load(path: path, registry: LayerRegistry.builtins()), w, b)
@@ -71,6 +75,6 @@ enum GeometryFixtures {
     static func defaultModel(_ name: String) throws -> Model? {
         let p = repoRoot.appendingPathComponent("models/\(name)").path
         guard FileManager.default.fileExists(atPath: p) else { return nil }
-        return try Model.load(path: p, registry: LayerRegistry.builtins())
+        return try ModelLoader.load(path: p, registry: LayerRegistry.builtins())
     }
 }

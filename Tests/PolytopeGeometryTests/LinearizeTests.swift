@@ -27,10 +27,7 @@ final class LinearizeTests: XCTestCase {
     }
 
     func load(_ surrogate: GELUSurrogate) throws -> Model {
-        let base = try GeometryFixtures.tiny("gpt2-gelu-new")
-        let registry = LayerRegistry.builtins()
-        try surrogate.register(into: registry)
-        return try Model.load(path: GeometryFixtures.tempDirModelPath(base), registry: registry)
+        try surrogate.linearize(try GeometryFixtures.tiny("gpt2-gelu-new"))
     }
 
     /// With the ReLU surrogate a GELU model's MLP is exactly affine inside each polytope.
@@ -41,10 +38,10 @@ final class LinearizeTests: XCTestCase {
         for l in MLPSite.layers(of: model) {
             let site = try MLPSite(model: model, layer: l)
             let map = try MLPAffineMap(model: model, site: site)
-            let out = try model.forward(ForwardContext(sequences: [ids]), capture: [site.inputHook, site.outHook!, site.preHook, site.postHook])
+            let out = try model.forward(ForwardContext(sequences: [ids]), capture: [site.inputHook, site.outHook, site.preHook, site.postHook])
             for r in 0..<ids.count {
                 let xr = Array(out[site.inputHook]!.row(r))
-                for (o, v) in zip(map.apply(xr, mask: map.mask(xr)), out[site.outHook!]!.row(r)) {
+                for (o, v) in zip(map.apply(xr, mask: map.mask(xr)), out[site.outHook]!.row(r)) {
                     XCTAssertEqual(o, Double(v), accuracy: 1e-4)
                 }
                 for (p, q) in zip(out[site.preHook]!.row(r), out[site.postHook]!.row(r)) { XCTAssertEqual(q, max(p, 0)) }

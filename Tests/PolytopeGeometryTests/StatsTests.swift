@@ -49,12 +49,12 @@ final class StatsTests: XCTestCase {
         }
         var config = ProbeConfig(modelPath: modelPath, corpusPaths: [corpusDir.path])
         config.layers = [0, 1]
-        config.quiet = true
         config.threads = 1
         let out = dir.appendingPathComponent("probe")
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         let tok = try ModelTokenizer.make(for: model)
-        let collection = try Collector(config: config, model: model, tokenizer: tok, corpus: try Corpus(paths: [corpusDir.path]), outDir: out)
+        let collection = try Collector(config: config, model: model, tokenizer: tok, corpus: try Corpus(paths: [corpusDir.path]),
+                                       directory: ProbeDirectory(out))
             .run(restart: true)
         XCTAssertGreaterThan(collection.rows, 20)
         let summary = ProbeSummary(model: model.spec.name, modelPath: modelPath, architecture: "gpt2", layers: [0, 1], bits: [128, 128],

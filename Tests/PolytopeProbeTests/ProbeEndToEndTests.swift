@@ -5,6 +5,7 @@ import PolytopeIO
 import PolytopeModel
 import PolytopeProbe
 import PolytopeTokenizers
+import PolytopeReport
 import XCTest
 
 /// `polytope probe` end to end on a small model and corpus: every output against its format,
@@ -108,13 +109,13 @@ final class ProbeEndToEndTests: XCTestCase {
         // than the last one had: always mid-collection, never at the same place twice.
         var interrupted = 0
         for _ in 0..<5 {
-            let before = (try? ProbeState.read(dir: b))??.windowsDone ?? 0
-            if (try? ProbeState.read(dir: b))??.collectionComplete == true { break }
+            let before = (try? ProbeDirectory(b).state())??.windowsDone ?? 0
+            if (try? ProbeDirectory(b).state())??.collectionComplete == true { break }
             let killed = try ProbeFixtures.runAndKill(args(b), when: {
-                guard let s = (try? ProbeState.read(dir: b)) ?? nil else { return false }
+                guard let s = (try? ProbeDirectory(b).state()) ?? nil else { return false }
                 return s.windowsDone > before || s.collectionComplete
             }, jitter: 0.05)
-            if killed, let s = try ProbeState.read(dir: b), !s.collectionComplete { interrupted += 1 }
+            if killed, let s = try ProbeDirectory(b).state(), !s.collectionComplete { interrupted += 1 }
         }
         let (status2, err2) = try ProbeFixtures.run(args(b))
         XCTAssertEqual(status2, 0, err2)

@@ -1,5 +1,6 @@
 import Foundation
 @testable import PolytopeProbe
+import PolytopeReport
 
 /// Synthetic probe results for the report tests: two layers, a few clusters, hostile text.
 enum ReportSamples {

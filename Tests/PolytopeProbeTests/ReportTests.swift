@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import PolytopeProbe
+@testable import PolytopePlots
 @testable import PolytopeReport
 
 final class ReportTests: XCTestCase {

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+@testable import PolytopePlots
 @testable import PolytopeReport
 
 final class SVGPlotTests: XCTestCase {

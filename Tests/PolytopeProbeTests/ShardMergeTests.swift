@@ -33,7 +33,6 @@ final class ShardMergeTests: XCTestCase {
         c.threads = threads
         c.keepActivations = activations
         c.shard = shard
-        c.quiet = true
         return c
     }
 
@@ -42,7 +41,7 @@ final class ShardMergeTests: XCTestCase {
         let s = Self.setup
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         return try Collector(config: config, model: s.model, tokenizer: try ModelTokenizer.make(for: s.model),
-                             corpus: try Corpus(paths: [s.corpus.path]), outDir: dir).run(restart: false)
+                             corpus: try Corpus(paths: [s.corpus.path]), directory: ProbeDirectory(dir)).run(restart: false)
     }
 
     /// The files that must be equal byte for byte, and the state without its timing.
@@ -53,7 +52,7 @@ final class ShardMergeTests: XCTestCase {
             let a = try Data(contentsOf: single.appendingPathComponent(f)), b = try Data(contentsOf: merged.appendingPathComponent(f))
             XCTAssertTrue(a == b, "\(tag): \(f) differs (\(a.count) vs \(b.count) bytes)")
         }
-        var a = try XCTUnwrap(try ProbeState.read(dir: single)), b = try XCTUnwrap(try ProbeState.read(dir: merged))
+        var a = try XCTUnwrap(try ProbeDirectory(single).state()), b = try XCTUnwrap(try ProbeDirectory(merged).state())
         a.secondsCollecting = 0
         b.secondsCollecting = 0
         XCTAssertEqual(a, b, "\(tag): probe-state.json differs")

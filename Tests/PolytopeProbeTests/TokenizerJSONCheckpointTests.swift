@@ -1,6 +1,6 @@
 import Foundation
 import PolytopeCodes
-import PolytopeImport
+import PolytopeArchitectures
 import PolytopeModel
 import PolytopeProbe
 import XCTest

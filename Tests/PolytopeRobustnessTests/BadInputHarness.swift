@@ -1,5 +1,5 @@
 import Foundation
-import PolytopeImport
+import PolytopeArchitectures
 import PolytopeModel
 import PolytopeTestSupport
 import XCTest

@@ -17,6 +17,9 @@ PROTOBUF_C__BEGIN_DECLS
 
 typedef struct Polytope__Model Polytope__Model;
 typedef struct Polytope__Model__MetadataEntry Polytope__Model__MetadataEntry;
+typedef struct Polytope__Anatomy Polytope__Anatomy;
+typedef struct Polytope__BlockAnatomy Polytope__BlockAnatomy;
+typedef struct Polytope__MLPAnatomy Polytope__MLPAnatomy;
 typedef struct Polytope__Node Polytope__Node;
 typedef struct Polytope__Node__ParamsEntry Polytope__Node__ParamsEntry;
 typedef struct Polytope__Node__AttrsEntry Polytope__Node__AttrsEntry;
@@ -97,10 +100,128 @@ struct  Polytope__Model
    * "gpt2", "bert", ... (informative)
    */
   char *architecture;
+  /*
+   * What each part of the graph is (written by the importer's family file, validated on
+   * load). Files written before it existed have none: GPT-2-style ones get it inferred on
+   * load; BERT-style ones must be re-imported (their hook names changed meaning).
+   */
+  Polytope__Anatomy *anatomy;
 };
 #define POLYTOPE__MODEL__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&polytope__model__descriptor) \
-    , 0, (char *)protobuf_c_empty_string, NULL, 0,NULL, 0,NULL, 0,NULL, 0, (char *)protobuf_c_empty_string }
+    , 0, (char *)protobuf_c_empty_string, NULL, 0,NULL, 0,NULL, 0,NULL, 0, (char *)protobuf_c_empty_string, NULL }
+
+
+/*
+ * A model's anatomy: which node plays which role. Names are node names or aliases.
+ */
+struct  Polytope__Anatomy
+{
+  ProtobufCMessage base;
+  /*
+   * "gpt2", "bert", "llama", ...
+   */
+  char *family;
+  /*
+   * block L = blocks[L]
+   */
+  size_t n_blocks;
+  Polytope__BlockAnatomy **blocks;
+  /*
+   * sequence markers before every window (BOS, [CLS])
+   */
+  size_t n_prefix_tokens;
+  uint32_t *prefix_tokens;
+  /*
+   * and after it ([SEP], EOS)
+   */
+  size_t n_suffix_tokens;
+  uint32_t *suffix_tokens;
+  /*
+   * logits use the token embedding matrix
+   */
+  protobuf_c_boolean tied_unembedding;
+  /*
+   * node whose output enters block 0
+   */
+  char *embed;
+  /*
+   * "" when none
+   */
+  char *final_norm;
+  /*
+   * "" for encoders without an unembedding
+   */
+  char *logits;
+};
+#define POLYTOPE__ANATOMY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&polytope__anatomy__descriptor) \
+    , (char *)protobuf_c_empty_string, 0,NULL, 0,NULL, 0,NULL, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
+
+
+struct  Polytope__BlockAnatomy
+{
+  ProtobufCMessage base;
+  char *resid_pre;
+  /*
+   * "" when the block has none (parallel blocks)
+   */
+  char *resid_mid;
+  char *resid_post;
+  /*
+   * the attention node ("" in MLP-only toy blocks)
+   */
+  char *attention;
+  protobuf_c_boolean causal;
+  /*
+   * attention and MLP read the same input (GPT-NeoX)
+   */
+  protobuf_c_boolean parallel;
+  Polytope__MLPAnatomy *mlp;
+};
+#define POLYTOPE__BLOCK_ANATOMY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&polytope__block_anatomy__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, NULL }
+
+
+/*
+ * The MLP of a block. Codes are taken from `pre` (for gated MLPs the gate projection).
+ */
+struct  Polytope__MLPAnatomy
+{
+  ProtobufCMessage base;
+  /*
+   * input norm node; "" when the MLP reads `input` unnormalised
+   */
+  char *norm;
+  /*
+   * node whose output the MLP reads
+   */
+  char *input;
+  /*
+   * pre-activation: the codes' source
+   */
+  char *pre;
+  /*
+   * activation node (its kind declares the knots)
+   */
+  char *activation;
+  /*
+   * gated MLPs: the up projection; "" otherwise
+   */
+  char *up;
+  /*
+   * post-activation (gated: act(gate) * up)
+   */
+  char *post;
+  /*
+   * output projection
+   */
+  char *out;
+};
+#define POLYTOPE__MLPANATOMY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&polytope__mlpanatomy__descriptor) \
+    , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
 struct  Polytope__Node__ParamsEntry
@@ -349,6 +470,63 @@ Polytope__Model *
 void   polytope__model__free_unpacked
                      (Polytope__Model *message,
                       ProtobufCAllocator *allocator);
+/* Polytope__Anatomy methods */
+void   polytope__anatomy__init
+                     (Polytope__Anatomy         *message);
+size_t polytope__anatomy__get_packed_size
+                     (const Polytope__Anatomy   *message);
+size_t polytope__anatomy__pack
+                     (const Polytope__Anatomy   *message,
+                      uint8_t             *out);
+size_t polytope__anatomy__pack_to_buffer
+                     (const Polytope__Anatomy   *message,
+                      ProtobufCBuffer     *buffer);
+Polytope__Anatomy *
+       polytope__anatomy__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   polytope__anatomy__free_unpacked
+                     (Polytope__Anatomy *message,
+                      ProtobufCAllocator *allocator);
+/* Polytope__BlockAnatomy methods */
+void   polytope__block_anatomy__init
+                     (Polytope__BlockAnatomy         *message);
+size_t polytope__block_anatomy__get_packed_size
+                     (const Polytope__BlockAnatomy   *message);
+size_t polytope__block_anatomy__pack
+                     (const Polytope__BlockAnatomy   *message,
+                      uint8_t             *out);
+size_t polytope__block_anatomy__pack_to_buffer
+                     (const Polytope__BlockAnatomy   *message,
+                      ProtobufCBuffer     *buffer);
+Polytope__BlockAnatomy *
+       polytope__block_anatomy__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   polytope__block_anatomy__free_unpacked
+                     (Polytope__BlockAnatomy *message,
+                      ProtobufCAllocator *allocator);
+/* Polytope__MLPAnatomy methods */
+void   polytope__mlpanatomy__init
+                     (Polytope__MLPAnatomy         *message);
+size_t polytope__mlpanatomy__get_packed_size
+                     (const Polytope__MLPAnatomy   *message);
+size_t polytope__mlpanatomy__pack
+                     (const Polytope__MLPAnatomy   *message,
+                      uint8_t             *out);
+size_t polytope__mlpanatomy__pack_to_buffer
+                     (const Polytope__MLPAnatomy   *message,
+                      ProtobufCBuffer     *buffer);
+Polytope__MLPAnatomy *
+       polytope__mlpanatomy__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   polytope__mlpanatomy__free_unpacked
+                     (Polytope__MLPAnatomy *message,
+                      ProtobufCAllocator *allocator);
 /* Polytope__Node__ParamsEntry methods */
 void   polytope__node__params_entry__init
                      (Polytope__Node__ParamsEntry         *message);
@@ -518,6 +696,15 @@ typedef void (*Polytope__Model__MetadataEntry_Closure)
 typedef void (*Polytope__Model_Closure)
                  (const Polytope__Model *message,
                   void *closure_data);
+typedef void (*Polytope__Anatomy_Closure)
+                 (const Polytope__Anatomy *message,
+                  void *closure_data);
+typedef void (*Polytope__BlockAnatomy_Closure)
+                 (const Polytope__BlockAnatomy *message,
+                  void *closure_data);
+typedef void (*Polytope__MLPAnatomy_Closure)
+                 (const Polytope__MLPAnatomy *message,
+                  void *closure_data);
 typedef void (*Polytope__Node__ParamsEntry_Closure)
                  (const Polytope__Node__ParamsEntry *message,
                   void *closure_data);
@@ -560,6 +747,9 @@ typedef void (*Polytope__TokenizerSpec_Closure)
 extern const ProtobufCEnumDescriptor    polytope__dtype__descriptor;
 extern const ProtobufCMessageDescriptor polytope__model__descriptor;
 extern const ProtobufCMessageDescriptor polytope__model__metadata_entry__descriptor;
+extern const ProtobufCMessageDescriptor polytope__anatomy__descriptor;
+extern const ProtobufCMessageDescriptor polytope__block_anatomy__descriptor;
+extern const ProtobufCMessageDescriptor polytope__mlpanatomy__descriptor;
 extern const ProtobufCMessageDescriptor polytope__node__descriptor;
 extern const ProtobufCMessageDescriptor polytope__node__params_entry__descriptor;
 extern const ProtobufCMessageDescriptor polytope__node__attrs_entry__descriptor;

@@ -1,0 +1,97 @@
+import PolytopeModel
+
+/// The Hugging Face config of `OPTForCausalLM`, as far as the graph needs it.
+struct OPTConfig: Decodable {
+    var hidden_size: Int
+    var num_hidden_layers: Int
+    var num_attention_heads: Int
+    var ffn_dim: Int
+    var max_position_embeddings: Int
+    var word_embed_proj_dim: Int?
+    var do_layer_norm_before: Bool?
+    var activation_function: String?
+    var enable_bias: Bool?
+    var layer_norm_elementwise_affine: Bool?
+    var _remove_final_layer_norm: Bool?
+    var tie_word_embeddings: Bool?
+}
+
+/// OPT (pre-LN sizes: 125m, 1.3b and up) with TransformerLens hook names: hook_embed +
+/// hook_pos_embed (learned, row = position + 2) -> blocks.0.hook_resid_pre; per block
+/// ln1.hook_normalized, hook_attn_out, hook_resid_mid, ln2.hook_normalized, mlp.hook_pre,
+/// mlp.hook_post (ReLU), hook_mlp_out, hook_resid_post; ln_final.hook_normalized, logits (tied to
+/// the token embedding unless `lm_head.weight` is stored). opt-350m's post-LN layout with
+/// `project_in` / `project_out` is refused by name.
+enum OPTImporter: ArchitectureFamily {
+    static let modelTypes = ["opt"]
+    static let activations = ["relu": "relu", "gelu": "gelu", "gelu_new": "gelu_new"]
+
+    static func build(_ ck: HFCheckpoint, tensors: inout TensorCollector) throws -> ModelSpec {
+        let c = try ck.decode(OPTConfig.self)
+        if c.do_layer_norm_before == false {
+            throw ImportError.unsupported("do_layer_norm_before = false (post-LN OPT, as opt-350m, is not supported)")
+        }
+        if let p = c.word_embed_proj_dim, p != c.hidden_size {
+            throw ImportError.unsupported("word_embed_proj_dim \(p) != hidden_size \(c.hidden_size) (opt-350m's project_in / project_out are not supported)")
+        }
+        if c._remove_final_layer_norm == true { throw ImportError.unsupported("_remove_final_layer_norm = true") }
+        if c.layer_norm_elementwise_affine == false { throw ImportError.unsupported("layer_norm_elementwise_affine = false") }
+        guard let act = activations[c.activation_function ?? "relu"] else {
+            throw ImportError.unsupported("activation_function '\(c.activation_function ?? "")' (supported: \(activations.keys.sorted().joined(separator: ", ")))")
+        }
+        guard c.hidden_size % c.num_attention_heads == 0 else {
+            throw ImportError.badConfig(path: ck.configPath, reason: "hidden_size \(c.hidden_size) is not a multiple of num_attention_heads \(c.num_attention_heads)")
+        }
+        let bias = c.enable_bias ?? true
+        let prefix = ck.weights.contains("model.decoder.embed_tokens.weight") ? "model.decoder."
+            : ck.weights.contains("decoder.embed_tokens.weight") ? "decoder." : ""
+        func k(_ s: String) -> String { prefix + s }
+        func params(_ key: String, bias b: Bool) throws -> [String: String] {
+            var p = ["weight": try tensors.add(k(key + ".weight"))]
+            if b { p["bias"] = try tensors.add(k(key + ".bias")) }
+            return p
+        }
+        func ln(_ name: String, _ input: String, _ key: String) throws -> NodeSpec {
+            NodeSpec(name: name, kind: "layer_norm", inputs: [input], params: try params(key, bias: true), attrs: ["eps": .float(1e-5)])
+        }
+        func linear(_ name: String, _ input: String, _ key: String) throws -> NodeSpec {
+            NodeSpec(name: name, kind: "linear", inputs: [input], params: try params(key, bias: bias), attrs: ["layout": .string("out_in")])
+        }
+
+        var spec = ModelSpec()
+        spec.architecture = "opt"
+        spec.contextLength = c.max_position_embeddings
+        let wte = try tensors.add(k("embed_tokens.weight"))
+        spec.nodes.append(NodeSpec(name: "hook_embed", kind: "token_embedding", params: ["weight": wte]))
+        spec.nodes.append(NodeSpec(name: "hook_pos_embed", kind: "pos_embedding", params: ["weight": try tensors.add(k("embed_positions.weight"))],
+                                   attrs: ["offset": .int(2)]))
+        spec.nodes.append(NodeSpec(name: "blocks.0.hook_resid_pre", kind: "add", inputs: ["hook_embed", "hook_pos_embed"]))
+        var resid = "blocks.0.hook_resid_pre"
+        for l in 0..<c.num_hidden_layers {
+            let h = "layers.\(l).", b = "blocks.\(l)."
+            spec.nodes.append(try ln(b + "ln1.hook_normalized", resid, h + "self_attn_layer_norm"))
+            var ap: [String: String] = [:]
+            for (r, key) in [("q", "q_proj"), ("k", "k_proj"), ("v", "v_proj"), ("o", "out_proj")] {
+                ap[r + "_weight"] = try tensors.add(k(h + "self_attn.\(key).weight"))
+                if bias { ap[r + "_bias"] = try tensors.add(k(h + "self_attn.\(key).bias")) }
+            }
+            spec.nodes.append(NodeSpec(name: b + "hook_attn_out", kind: "attention", inputs: [b + "ln1.hook_normalized"], params: ap,
+                                       attrs: ["n_heads": .int(Int64(c.num_attention_heads)), "causal": .bool(true), "layout": .string("out_in")]))
+            spec.nodes.append(NodeSpec(name: b + "hook_resid_mid", kind: "add", inputs: [resid, b + "hook_attn_out"]))
+            spec.nodes.append(try ln(b + "ln2.hook_normalized", b + "hook_resid_mid", h + "final_layer_norm"))
+            spec.nodes.append(try linear(b + "mlp.hook_pre", b + "ln2.hook_normalized", h + "fc1"))
+            spec.nodes.append(NodeSpec(name: b + "mlp.hook_post", kind: act, inputs: [b + "mlp.hook_pre"]))
+            spec.nodes.append(try linear(b + "hook_mlp_out", b + "mlp.hook_post", h + "fc2"))
+            var post = NodeSpec(name: b + "hook_resid_post", kind: "add", inputs: [b + "hook_resid_mid", b + "hook_mlp_out"])
+            if l + 1 < c.num_hidden_layers { post.aliases = ["blocks.\(l + 1).hook_resid_pre"] }
+            spec.nodes.append(post)
+            resid = b + "hook_resid_post"
+        }
+        spec.nodes.append(try ln("ln_final.hook_normalized", resid, "final_layer_norm"))
+        let unembed = ck.weights.contains("lm_head.weight") && c.tie_word_embeddings == false ? try tensors.add("lm_head.weight") : wte
+        spec.nodes.append(NodeSpec(name: "logits", kind: "unembed", inputs: ["ln_final.hook_normalized"],
+                                   params: ["weight": unembed], attrs: ["layout": .string("out_in")]))
+        spec.tokenizer = try TokenizerImport.bpe(ck)
+        return spec
+    }
+}
