@@ -84,7 +84,7 @@ let package = Package(
         .target(
             name: "PolytopeLensC",
             dependencies: ["CPolytopeLens", "CKernels", "PolytopeCodes", "PolytopeClustering", "PolytopeModel", "PolytopeBuiltins",
-                           "PolytopeTokenizers", "PolytopeProbe", "PolytopeReport", "PolytopeIO"]),
+                           "PolytopeTokenizers", "PolytopeProbe", "PolytopeReport", "PolytopeIO", "PolytopeArchitectures"]),
         .target(name: "LeakyReLUPlugin", dependencies: ["CPolytopePlugin"], path: "Plugins/LeakyReLU"),
     ] + examplePlugins.map { .target(name: "Example\($0)", dependencies: ["CPolytopePlugin"], path: "Plugins/Example\($0)") } + [
 

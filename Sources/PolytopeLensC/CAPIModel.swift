@@ -1,5 +1,6 @@
 import CPolytopeLens
 import Foundation
+import PolytopeArchitectures
 import PolytopeBuiltins
 import PolytopeModel
 import PolytopeProbe
@@ -42,7 +43,7 @@ func loadModel(path: String, plugins: [String]) throws -> Model {
         throw CAPIError(Int32(PL_EMODEL), oneLine(error))
     }
     do {
-        return try Model.load(path: path, registry: registry)
+        return try ModelLoader.load(path: path, registry: registry)
     } catch {
         let text = oneLine(error)
         throw CAPIError(Int32(PL_EMODEL), text.contains(path) ? text : "model file \(path): \(text)")
@@ -89,10 +90,7 @@ public func pl_model_info(_ model: OpaquePointer?, _ jsonOut: UnsafeMutablePoint
                 hooks.append(h)
             }
         }
-        let mlpLayers = m.spec.nodes.compactMap { n -> Int? in
-            guard n.name.hasPrefix("blocks."), n.name.hasSuffix(".mlp.hook_pre") else { return nil }
-            return Int(n.name.dropFirst("blocks.".count).prefix { $0 != "." })
-        }
+        let mlpLayers = m.mlpLayers
         let info: [String: Any] = [
             "name": m.spec.name, "architecture": m.spec.architecture, "context_length": m.spec.contextLength,
             "vocab_size": m.vocabularySize ?? NSNull(), "has_tokenizer": m.spec.tokenizer != nil,
