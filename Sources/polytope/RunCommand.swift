@@ -64,7 +64,8 @@ struct RunCommand: ParsableCommand {
         guard !tokenIDs.isEmpty else { throw ValidationError("the input has no tokens") }
         for h in hooks { _ = try model.nodeIndex(hook: h) }
         // The logits are checked too (a NaN there means something upstream broke), even when not saved.
-        let checked = hooks + (model.hookIndex["logits"] != nil && !hooks.contains("logits") ? ["logits"] : [])
+        let logits = model.spec.anatomy?.logits
+        let checked = hooks + (logits.map { hooks.contains($0) ? [] : [$0] } ?? [])
         let outputs = try model.forward(ForwardContext(sequences: [tokenIDs]).with(precision: precision), capture: checked)
         if !allowNonfinite {
             // In node order, so the first node that went wrong is the one named.
