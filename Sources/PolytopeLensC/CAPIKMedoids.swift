@@ -28,7 +28,7 @@ func kmedoidsOptions(_ o: pl_kmedoids_options?, n: Int, k: Int) throws -> KMedoi
         claraSampleSize: (o?.clara_sample_size ?? 0) > 0 ? Int(o!.clara_sample_size) : nil)
     if options.method == .clara { options.mode = .clara }
     // `init auto` as the CLI: BUILD where its matrix exists and k N^2 stays small, else LAB.
-    if initName == "auto" { options.initialization = autoInitialization(count: n, k: k, options: options) }
+    if initName == "auto" { options.initialization = KMedoids.autoInitialization(count: n, k: k, options: options) }
     return options
 }
 

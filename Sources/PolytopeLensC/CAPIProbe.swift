@@ -7,9 +7,8 @@ import PolytopeModel
 import PolytopeProbe
 import PolytopeReport
 
-// The probe from C: the options of `polytope probe` as JSON, the same steps and outputs.
-// (The CLI assembles these steps in Sources/polytope/ProbeCommand.swift; this mirrors it until
-// the probe is one library call.)
+// The probe from C: the options of `polytope probe` as JSON, run through `Probe.run`, the
+// library call the CLI's `polytope probe` makes too.
 
 /// `polytope probe` options; names as the CLI's long options with `_` for `-`.
 struct ProbeOptions: Decodable {
@@ -48,7 +47,7 @@ func invalid(_ message: String) -> CAPIError { CAPIError(Int32(PL_EINVAL), messa
 
 /// k-medoids options resolved as the CLI's clustering options do (`--init auto`: BUILD where
 /// its matrix exists and k N^2 stays under 2e10, else LAB).
-func probeKMedoidsOptions(_ o: ProbeOptions, count n: Int, k: Int, threads: Int) throws -> KMedoids.Options {
+func probeKMedoidsOptions(_ o: ProbeOptions, count n: Int?, k: Int, threads: Int) throws -> KMedoids.Options {
     let methodName = o.method ?? "fasterpam", initName = o.`init` ?? "auto", modeName = o.mode ?? "auto"
     guard let method = KMedoidsMethod(rawValue: methodName) else {
         throw invalid("--method must be one of fasterpam, alternate, clara (got '\(methodName)')")
@@ -66,15 +65,8 @@ func probeKMedoidsOptions(_ o: ProbeOptions, count n: Int, k: Int, threads: Int)
         method: method, initialization: KMedoidsInit(rawValue: initName) ?? .build, seed: o.seed ?? 0, memoryBudget: budget,
         mode: modeName == "auto" ? (method == .clara ? .clara : nil) : DissimilarityMode(rawValue: modeName), threads: threads,
         maxIterations: o.max_iter ?? 100, claraSamples: o.samples ?? 5, claraSampleSize: o.sample_size)
-    if initName == "auto" { options.initialization = autoInitialization(count: n, k: k, options: options) }
+    if initName == "auto", let n { options.initialization = KMedoids.autoInitialization(count: n, k: k, options: options) }
     return options
-}
-
-/// `--init auto` as the CLI resolves it.
-func autoInitialization(count n: Int, k: Int, options: KMedoids.Options) -> KMedoidsInit {
-    let chosen = KMedoids.chooseMode(count: n, options: options)
-    let rows = chosen == .clara ? (options.claraSampleSize ?? CLARA.defaultSampleSize(n: n, k: k)) : n
-    return chosen != .matrixFree && Double(k) * Double(rows) * Double(rows) <= 2e10 ? .build : .lab
 }
 
 /// Runs (or continues) a probe; every output of `polytope probe` is written to `out`.
@@ -88,27 +80,14 @@ func runProbe(_ o: ProbeOptions) throws {
         throw invalid("no --model given and the default model (models/\(DefaultPaths.defaultModelName)) was not found")
     }
     let model = try loadModel(path: modelPath, plugins: o.plugins ?? [])
-    let tokenizer = try ModelTokenizer.make(for: model)
-    let mlpLayers = model.spec.nodes.compactMap { n -> Int? in
-        guard n.name.hasPrefix("blocks."), n.name.hasSuffix(".mlp.hook_pre") else { return nil }
-        return Int(n.name.dropFirst("blocks.".count).prefix { $0 != "." })
-    }
-    guard !mlpLayers.isEmpty else { throw invalid("the model has no blocks.L.mlp.hook_pre nodes") }
-    let layers = (o.layers ?? []).isEmpty ? [mlpLayers[mlpLayers.count / 2]] : o.layers!
-    for l in layers where !mlpLayers.contains(l) {
-        throw invalid("--layer \(l): the model's MLP layers are \(mlpLayers.map(String.init).joined(separator: ", "))")
-    }
     let corpusPaths = (o.corpus ?? []).isEmpty ? [DefaultPaths.defaultCorpus()].compactMap { $0 } : o.corpus!
     guard !corpusPaths.isEmpty else { throw invalid("no --corpus given and corpora/ of this checkout was not found") }
-    var corpusOptions = Corpus.Options()
-    corpusOptions.paragraphs = o.paragraphs ?? false
-    corpusOptions.textField = o.text_field ?? "text"
-    corpusOptions.lossy = o.lossy ?? false
-    let corpus = try Corpus(paths: corpusPaths, options: corpusOptions)
 
     var config = ProbeConfig(modelPath: modelPath, corpusPaths: corpusPaths)
-    config.corpusOptions = corpusOptions
-    config.layers = layers
+    config.corpusOptions.paragraphs = o.paragraphs ?? false
+    config.corpusOptions.textField = o.text_field ?? "text"
+    config.corpusOptions.lossy = o.lossy ?? false
+    config.layers = o.layers ?? []
     config.contextLength = o.context
     config.stride = o.stride
     switch o.tokens ?? "paper" {
@@ -121,40 +100,14 @@ func runProbe(_ o: ProbeOptions) throws {
     config.threads = threads
     config.maxWindows = o.max_windows
     config.keepActivations = o.baselines ?? false
-    config.quiet = true
 
-    let dir = URL(fileURLWithPath: o.out)
-    do { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) } catch {
-        throw invalid("cannot create output directory \(o.out): \((error as NSError).localizedDescription)")
-    }
-    guard FileManager.default.isWritableFile(atPath: dir.path) else { throw invalid("output directory \(o.out) is not writable") }
-
-    let started = Date()
-    let collection = try Collector(config: config, model: model, tokenizer: tokenizer, corpus: corpus, outDir: dir)
-        .run(restart: o.restart ?? false)
     var analysis = AnalysisOptions()
     analysis.k = k
-    analysis.kmedoids = try probeKMedoidsOptions(o, count: collection.rows, k: k, threads: threads)
+    analysis.kmedoids = try probeKMedoidsOptions(o, count: nil, k: k, threads: threads)
+    analysis.autoInitialization = (o.`init` ?? "auto") == "auto"
     analysis.membersShown = o.members ?? 12
     analysis.baselines = o.baselines ?? false
-    analysis.quiet = true
-    let t0 = Date()
-    let (data, timings) = try ProbeAnalysis.analyze(dir: dir, layers: layers, modelName: model.spec.name, corpus: corpus,
-                                                    tokenizer: tokenizer, collection: collection, options: analysis)
-    let analysisSeconds = Date().timeIntervalSince(t0)
-    let enc = JSONEncoder()
-    enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-    try AtomicFile.write(try enc.encode(data), to: dir.appendingPathComponent("clusters.json"))
-    try HTMLReport.write(data, to: dir.appendingPathComponent("report.html"))
-    let summary = ProbeSummary(
-        model: model.spec.name, modelPath: modelPath, architecture: model.spec.architecture, layers: layers,
-        bits: layers.map { collection.bits[$0] ?? 0 }, corpus: corpusPaths, documents: collection.documents,
-        windows: collection.windows, tokensSeen: collection.tokensSeen, tokensRecorded: collection.rows,
-        sampling: config.sampling.description, k: k, method: analysis.kmedoids.method.rawValue,
-        initialization: analysis.kmedoids.initialization.rawValue, seed: seed, hammingKernel: HammingKernel.current.rawValue,
-        blasCore: BLAS.coreName, threads: threads, collectionSeconds: collection.seconds, analysisSeconds: analysisSeconds,
-        totalSeconds: Date().timeIntervalSince(started), resumedFromRows: collection.resumedFromRows, layerTimings: timings)
-    try AtomicFile.write(try enc.encode(summary), to: dir.appendingPathComponent("summary.json"))
+    try Probe.run(config, analysis: analysis, model: model, output: URL(fileURLWithPath: o.out), restart: o.restart ?? false)
 }
 
 @_cdecl("pl_probe")

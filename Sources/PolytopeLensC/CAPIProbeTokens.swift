@@ -16,7 +16,7 @@ func probeCorpus(dir: URL) throws -> Corpus {
         throw CAPIError(Int32(PL_EIO), "\(summaryURL.path) is unreadable (no corpus list)")
     }
     var options = Corpus.Options()
-    if let print = try ProbeState.read(dir: dir)?.fingerprint["corpus"] {
+    if let print = try ProbeDirectory(dir).state()?.fingerprint["corpus"] {
         for part in print.split(separator: "|") {
             if part.hasPrefix("paragraphs=") { options.paragraphs = part.hasSuffix("=true") }
             if part.hasPrefix("lossy=") { options.lossy = part.hasSuffix("=true") }

@@ -109,7 +109,7 @@ extension ProbeAnalysis {
         let measures = try ProbeHDBSCAN.measures(d, codes: codes, k: options.k, kmedoids: options.kmedoids,
                                                  tokenIDs: tokenIDs, previousIDs: previousIDs)
         var data = LayerClusters(
-            layer: layer, hook: "blocks.\(layer).mlp.hook_pre", bits: codes.bits, tokens: codes.rows, k: r.clusterCount,
+            layer: layer, hook: options.hooks[layer] ?? "", bits: codes.bits, tokens: codes.rows, k: r.clusterCount,
             loss: 0, iterations: 0, method: "hdbscan", mode: r.approximation == nil ? "exact" : "sample+assignment",
             silhouette: nil, clusters: clusters, measures: measures)
         data.noise = r.noiseCount

@@ -1,4 +1,4 @@
-import PolytopeProbe
+import PolytopePlots
 
 extension HTMLReport {
     /// "Cluster 3", or "Noise" for HDBSCAN's noise group (id -1).

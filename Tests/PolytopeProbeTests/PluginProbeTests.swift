@@ -85,7 +85,7 @@ final class PluginProbeTests: XCTestCase {
         XCTAssertEqual(identity.plugins.map(\.path), [lib])
         XCTAssertEqual(identity.plugins.first?.sha256, try SHA256.file(lib))
         XCTAssertEqual(identity.plugins.first?.kinds, ["jump_relu@1"])
-        let state = try XCTUnwrap(try ProbeState.read(dir: out))
+        let state = try XCTUnwrap(try ProbeDirectory(out).state())
         XCTAssertEqual(state.fingerprint[RunIdentity.modelKey], identity.modelSHA256)
 
         // Another build of the library (same kinds, other bytes): refused, both values shown.
@@ -98,6 +98,6 @@ final class PluginProbeTests: XCTestCase {
         XCTAssertTrue(err.contains(lib) && err.contains(other), err)
         let (h1, h2) = (try SHA256.file(lib), try SHA256.file(other))
         XCTAssertTrue(err.contains(h1) && err.contains(h2), err)
-        XCTAssertEqual(try ProbeState.read(dir: out), state, "the refused resume changed nothing")
+        XCTAssertEqual(try ProbeDirectory(out).state(), state, "the refused resume changed nothing")
     }
 }

@@ -3,6 +3,7 @@ import PolytopeClustering
 import PolytopeCodes
 import PolytopeIO
 import PolytopeProbe
+import PolytopeReport
 import XCTest
 
 /// `polytope probe --method hdbscan` end to end: labels (-1 noise) equal the library's HDBSCAN on

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+@testable import PolytopePlots
 @testable import PolytopeReport
 
 /// The condensed-tree picture: one bar per cluster inside the plot, widths shared by size,
