@@ -139,10 +139,10 @@ final class ShardMergeTests: XCTestCase {
             dirs.append(d)
             if i == 1 {
                 let killed = try ProbeFixtures.runAndKill(args(d, shard: "1/3"), when: {
-                    guard let st = (try? ProbeState.read(dir: d)) ?? nil, let info = (try? ShardInfo.read(dir: d)) ?? nil else { return false }
+                    guard let st = (try? ProbeDirectory(d).state()) ?? nil, let info = (try? ShardInfo.read(dir: d)) ?? nil else { return false }
                     return st.windowsDone > info.firstWindow
                 }, jitter: 0.02)
-                if killed, let st = try ProbeState.read(dir: d), !st.collectionComplete { interrupted = true }
+                if killed, let st = try ProbeDirectory(d).state(), !st.collectionComplete { interrupted = true }
                 XCTAssertThrowsError(try ShardMerge.merge([base.appendingPathComponent("s0"), d], into: base.appendingPathComponent("early")))
             }
             let (status, err) = try ProbeFixtures.run(args(d, shard: "\(i)/3"))
