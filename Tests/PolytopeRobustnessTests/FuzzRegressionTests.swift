@@ -70,12 +70,13 @@ final class FuzzRegressionTests: XCTestCase {
         }
         guard let tokenizer else { return false }
         let sample = Array("It is a truth universally acknowledged <|endoftext|> [SEP] naïve café 東京".utf8)
-        /// Byte ranges ordered, not overlapping, inside the input (as the fuzz target checks).
+        /// Byte ranges ordered (starts and ends never decrease) inside the input, as the fuzz target
+        /// checks: tokenizer.json tokenizers give the byte tokens of one character its whole span.
         func wellFormed(_ tokens: [Token], _ count: Int) -> Bool {
-            var end = 0
-            for t in tokens {
-                guard t.byteRange.lowerBound >= end || t.byteRange.isEmpty, t.byteRange.upperBound <= count else { return false }
-                end = max(end, t.byteRange.upperBound)
+            var start = 0, end = 0
+            for t in tokens where !t.byteRange.isEmpty {
+                guard t.byteRange.lowerBound >= start, t.byteRange.upperBound >= end, t.byteRange.upperBound <= count else { return false }
+                (start, end) = (t.byteRange.lowerBound, t.byteRange.upperBound)
             }
             return true
         }

@@ -6,16 +6,18 @@ import PolytopeTokenizers
 /// .tiktoken ranks, vocab.txt); for vocab.json + merges.txt the rest is split at the first NUL
 /// byte. Any bytes either fail with a `TokenizerError` or give a tokenizer, which then encodes
 /// a fixed text (lossy and strict) and the input's own bytes; every token's byte range must lie
-/// inside the input and the ranges must be ordered and non-overlapping.
+/// inside the input and the ranges must be ordered (starts and ends never decrease). Tokens
+/// loaded from vocab.json or tiktoken files partition the input; tokens from a tokenizer.json
+/// follow Hugging Face, where the byte tokens of one character all span that character.
 let sample = Array("It is a truth universally acknowledged, that a single man <|endoftext|> [SEP] naïve café 東京 \u{1F600}".utf8)
 
 func check(_ tokens: [Token], count: Int) {
-    var end = 0
-    for t in tokens {
-        guard t.byteRange.lowerBound >= end || t.byteRange.isEmpty, t.byteRange.upperBound <= count else {
-            fatalError("token \(t) has byte range \(t.byteRange) outside [\(end), \(count)]")
+    var start = 0, end = 0
+    for t in tokens where !t.byteRange.isEmpty {
+        guard t.byteRange.lowerBound >= start, t.byteRange.upperBound >= end, t.byteRange.upperBound <= count else {
+            fatalError("token \(t) has byte range \(t.byteRange) out of order (previous \(start)..<\(end)) or outside 0..<\(count)")
         }
-        end = max(end, t.byteRange.upperBound)
+        (start, end) = (t.byteRange.lowerBound, t.byteRange.upperBound)
     }
 }
 
