@@ -2,7 +2,7 @@
 """Forward throughput of PolytopeLens next to PyTorch, in one command: both models, 1 and 2
 threads, fp32 and bf16.
 
-    python3 bench/forward_bench.py [--threads 1 2] [--rounds 2] [--iterations 3] [--skip-gpt2] [--skip-smollm2]
+    python3 bench/forward_bench.py [--threads 1 2] [--rounds 2] [--iterations 3] [--skip-minilm] [--skip-gpt2] [--skip-smollm2]
 
 Cases: all-MiniLM-L6-v2 (scripts/fetch-minilm.sh) at 16 x 128 and 1 x 512 random ids, and a
 GPT-2-small-shaped model with random weights (tools/make_gpt2_small_random.py, made in a
@@ -33,6 +33,7 @@ def main():
     ap.add_argument("--iterations", type=int, default=3)
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--skip-gpt2", action="store_true")
+    ap.add_argument("--skip-minilm", action="store_true")
     ap.add_argument("--skip-smollm2", action="store_true")
     ap.add_argument("--openblas", action="store_true", help="also time POLYTOPE_GEMM=openblas")
     ap.add_argument("--exe", default=os.path.join(ROOT, ".build/release/polytope"))
@@ -44,7 +45,7 @@ def main():
 
     minilm = subprocess.check_output([os.path.join(ROOT, "scripts/fetch-minilm.sh")], text=True).strip()
     tmp = tempfile.mkdtemp(prefix="forward-bench-")
-    models = [("all-MiniLM-L6-v2", minilm, [(16, 128), (1, 512)])]
+    models = [] if a.skip_minilm else [("all-MiniLM-L6-v2", minilm, [(16, 128), (1, 512)])]
     if not a.skip_gpt2:
         gdir = os.path.join(tmp, "gpt2-small-random")
         subprocess.check_call([sys.executable, os.path.join(ROOT, "tools/make_gpt2_small_random.py"), gdir], stdout=subprocess.DEVNULL)
