@@ -62,4 +62,28 @@ final class FamilyConformanceTests: XCTestCase {
     func testGPTNeoXSequentialShardedF16() throws { try check("neox-sequential") }
     func testGPTNeoXShardedExternal() throws { try check("neox-sequential", external: true) }
     func testOPT() throws { try check("opt") }
+
+    /// The anatomy each family writes: gated MLPs code from the gate projection with the SiLU
+    /// node's knots and name their up projection; NeoX's parallel blocks have no resid_mid.
+    func testAnatomies() throws {
+        func load(_ name: String) throws -> Anatomy {
+            let out = Fixtures.tempDir().appendingPathComponent("\(name).pb").path
+            try ModelFile.write(try HFImporter.convert(directory: Self.dir(name).path, options: .init(outputPath: out)), to: out)
+            return try XCTUnwrap(try Model.load(path: out, registry: .builtins()).spec.anatomy)
+        }
+        let llama = try load("llama-gqa")
+        XCTAssertEqual(llama.blocks.count, 2)
+        XCTAssertEqual(llama.blocks[1].mlp.pre, "blocks.1.mlp.hook_pre")
+        XCTAssertEqual(llama.blocks[1].mlp.activation, "blocks.1.mlp.hook_act")
+        XCTAssertEqual(llama.blocks[1].mlp.up, "blocks.1.mlp.hook_pre_linear")
+        XCTAssertTrue(llama.tiedUnembedding)
+        XCTAssertFalse(try load("llama-untied").tiedUnembedding)
+        let neox = try load("neox-parallel")
+        XCTAssertTrue(neox.blocks.allSatisfy { $0.parallel && $0.residMid == nil && !$0.mlp.isGated })
+        let seq = try load("neox-sequential")
+        XCTAssertTrue(seq.blocks.allSatisfy { !$0.parallel && $0.residMid != nil })
+        let opt = try load("opt")
+        XCTAssertEqual(opt.family, "opt")
+        XCTAssertEqual(opt.blocks[0].mlp.activation, "blocks.0.mlp.hook_post")
+    }
 }

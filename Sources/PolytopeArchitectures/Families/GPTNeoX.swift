@@ -60,6 +60,7 @@ enum GPTNeoXImporter: ArchitectureFamily {
         }
 
         var spec = ModelSpec()
+        var blocks: [BlockAnatomy] = []
         spec.architecture = "gpt_neox"
         spec.contextLength = c.max_position_embeddings
         let wte = try tensors.add(k("embed_in.weight"))
@@ -93,13 +94,21 @@ enum GPTNeoXImporter: ArchitectureFamily {
             var post = NodeSpec(name: b + "hook_resid_post", kind: "add", inputs: sum)
             if l + 1 < c.num_hidden_layers { post.aliases = ["blocks.\(l + 1).hook_resid_pre"] }
             spec.nodes.append(post)
+            blocks.append(BlockAnatomy(
+                residPre: b + "hook_resid_pre", residMid: parallel ? nil : b + "hook_resid_mid", residPost: b + "hook_resid_post",
+                attention: b + "hook_attn_out", causal: true, parallel: parallel,
+                mlp: MLPAnatomy(norm: b + "ln2.hook_normalized", input: b + "ln2.hook_normalized", pre: b + "mlp.hook_pre",
+                                activation: b + "mlp.hook_post", post: b + "mlp.hook_post", out: b + "hook_mlp_out")))
             resid = b + "hook_resid_post"
         }
         spec.nodes.append(try ln("ln_final.hook_normalized", resid, "final_layer_norm"))
-        let unembed = (c.tie_word_embeddings ?? false) ? wte : try tensors.add("embed_out.weight")
+        let tied = c.tie_word_embeddings ?? false
+        let unembed = tied ? wte : try tensors.add("embed_out.weight")
         spec.nodes.append(NodeSpec(name: "logits", kind: "unembed", inputs: ["ln_final.hook_normalized"],
                                    params: ["weight": unembed], attrs: ["layout": .string("out_in")]))
         spec.tokenizer = try TokenizerImport.bpe(ck)
+        spec.anatomy = Anatomy(family: "gpt_neox", blocks: blocks, tiedUnembedding: tied, embed: "hook_embed",
+                               finalNorm: "ln_final.hook_normalized", logits: "logits")
         return spec
     }
 }

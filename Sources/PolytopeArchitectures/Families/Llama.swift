@@ -66,6 +66,7 @@ enum LlamaImporter: ArchitectureFamily {
         }
 
         var spec = ModelSpec()
+        var blocks: [BlockAnatomy] = []
         spec.architecture = c.model_type
         spec.contextLength = c.max_position_embeddings
         let wte = try tensors.add(k("embed_tokens.weight"))
@@ -93,6 +94,12 @@ enum LlamaImporter: ArchitectureFamily {
             var post = NodeSpec(name: b + "hook_resid_post", kind: "add", inputs: [b + "hook_resid_mid", b + "hook_mlp_out"])
             if l + 1 < c.num_hidden_layers { post.aliases = ["blocks.\(l + 1).hook_resid_pre"] }
             spec.nodes.append(post)
+            blocks.append(BlockAnatomy(
+                residPre: b + "hook_resid_pre", residMid: b + "hook_resid_mid", residPost: b + "hook_resid_post",
+                attention: b + "hook_attn_out", causal: true,
+                mlp: MLPAnatomy(norm: b + "ln2.hook_normalized", input: b + "ln2.hook_normalized", pre: b + "mlp.hook_pre",
+                                activation: b + "mlp.hook_act", up: b + "mlp.hook_pre_linear", post: b + "mlp.hook_post",
+                                out: b + "hook_mlp_out")))
             resid = b + "hook_resid_post"
         }
         spec.nodes.append(try norm("ln_final.hook_normalized", resid, "norm"))
@@ -100,6 +107,9 @@ enum LlamaImporter: ArchitectureFamily {
         let unembed = tied ? wte : try tensors.add("lm_head.weight")
         spec.nodes.append(NodeSpec(name: "logits", kind: "unembed", inputs: ["ln_final.hook_normalized"],
                                    params: ["weight": unembed], attrs: ["layout": .string("out_in")]))
+        // Gated MLP: codes from the gate projection (mlp.hook_pre), knots of the SiLU node.
+        spec.anatomy = Anatomy(family: c.model_type, blocks: blocks, tiedUnembedding: tied, embed: "hook_embed",
+                               finalNorm: "ln_final.hook_normalized", logits: "logits")
         return spec
     }
 }

@@ -59,6 +59,7 @@ enum OPTImporter: ArchitectureFamily {
         }
 
         var spec = ModelSpec()
+        var blocks: [BlockAnatomy] = []
         spec.architecture = "opt"
         spec.contextLength = c.max_position_embeddings
         let wte = try tensors.add(k("embed_tokens.weight"))
@@ -85,13 +86,21 @@ enum OPTImporter: ArchitectureFamily {
             var post = NodeSpec(name: b + "hook_resid_post", kind: "add", inputs: [b + "hook_resid_mid", b + "hook_mlp_out"])
             if l + 1 < c.num_hidden_layers { post.aliases = ["blocks.\(l + 1).hook_resid_pre"] }
             spec.nodes.append(post)
+            blocks.append(BlockAnatomy(
+                residPre: b + "hook_resid_pre", residMid: b + "hook_resid_mid", residPost: b + "hook_resid_post",
+                attention: b + "hook_attn_out", causal: true,
+                mlp: MLPAnatomy(norm: b + "ln2.hook_normalized", input: b + "ln2.hook_normalized", pre: b + "mlp.hook_pre",
+                                activation: b + "mlp.hook_post", post: b + "mlp.hook_post", out: b + "hook_mlp_out")))
             resid = b + "hook_resid_post"
         }
         spec.nodes.append(try ln("ln_final.hook_normalized", resid, "final_layer_norm"))
-        let unembed = ck.weights.contains("lm_head.weight") && c.tie_word_embeddings == false ? try tensors.add("lm_head.weight") : wte
+        let tied = !(ck.weights.contains("lm_head.weight") && c.tie_word_embeddings == false)
+        let unembed = tied ? wte : try tensors.add("lm_head.weight")
         spec.nodes.append(NodeSpec(name: "logits", kind: "unembed", inputs: ["ln_final.hook_normalized"],
                                    params: ["weight": unembed], attrs: ["layout": .string("out_in")]))
         spec.tokenizer = try TokenizerImport.bpe(ck)
+        spec.anatomy = Anatomy(family: "opt", blocks: blocks, tiedUnembedding: tied, embed: "blocks.0.hook_resid_pre",
+                               finalNorm: "ln_final.hook_normalized", logits: "logits")
         return spec
     }
 }
