@@ -11,6 +11,13 @@ protocol ArchitectureFamily {
     /// Builds the graph, anatomy and tokenizer of a checkpoint; unsupported options are
     /// refused by name (`ImportError.unsupported`).
     static func build(_ checkpoint: HFCheckpoint, tensors: inout TensorCollector) throws -> ModelSpec
+    /// Markers before every window when the checkpoint's tokenizer files state none (its
+    /// Hugging Face tokenizer's default); most families: none.
+    static func defaultPrefix(_ checkpoint: HFCheckpoint) -> [Int32]
+}
+
+extension ArchitectureFamily {
+    static func defaultPrefix(_ checkpoint: HFCheckpoint) -> [Int32] { [] }
 }
 
 /// The families this build imports.

@@ -34,6 +34,7 @@ public enum GGUFImporter {
         }, to: weights)
         spec.tensors = source.tensors
         spec.tokenizer = try GGUFTokenizerJSON.tokenizer(file)
+        try SequenceMarkerImport.fill(&spec)
         spec.name = file.metadata["general.name"]?.string ?? URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         spec.metadata["source"] = URL(fileURLWithPath: path).standardizedFileURL.path
         spec.metadata["model_type"] = "llama"

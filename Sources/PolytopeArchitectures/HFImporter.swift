@@ -25,6 +25,7 @@ public enum HFImporter {
             throw ImportError.unsupported("model_type '\(type)' (supported: \(Architectures.modelTypes.joined(separator: ", ")))")
         }
         var spec = try family.build(ck, tensors: &tensors)
+        try SequenceMarkerImport.fill(&spec, fallbackPrefix: family.defaultPrefix(ck))
         spec.tensors = tensors.tensors
         spec.name = (ck.config["_name_or_path"] as? String).flatMap { $0.isEmpty ? nil : $0 }
             ?? URL(fileURLWithPath: directory).lastPathComponent

@@ -1,3 +1,4 @@
+import Foundation
 import PolytopeModel
 
 /// The Hugging Face config of `OPTForCausalLM`, as far as the graph needs it.
@@ -25,6 +26,16 @@ struct OPTConfig: Decodable {
 enum OPTImporter: ArchitectureFamily {
     static let modelTypes = ["opt"]
     static let activations = ["relu": "relu", "gelu": "gelu", "gelu_new": "gelu_new"]
+
+    /// OPT's tokenizer prepends `</s>` (bos_token_id, 2) unless tokenizer_config.json says
+    /// add_bos_token = false.
+    static func defaultPrefix(_ ck: HFCheckpoint) -> [Int32] {
+        if let p = ck.file("tokenizer_config.json"), let d = FileManager.default.contents(atPath: p),
+           let obj = (try? JSONSerialization.jsonObject(with: d)) as? [String: Any], (obj["add_bos_token"] as? Bool) == false {
+            return []
+        }
+        return [Int32((ck.config["bos_token_id"] as? Int) ?? 2)]
+    }
 
     static func build(_ ck: HFCheckpoint, tensors: inout TensorCollector) throws -> ModelSpec {
         let c = try ck.decode(OPTConfig.self)
