@@ -41,6 +41,7 @@ extension ModelText {
             case "nodes": spec.nodes.append(try node(f, &r))
             case "tensors": spec.tensors.append(try tensor(f, &r, referenced: referenced, dir: dir, outputDirectory: outputDirectory))
             case "tokenizer": spec.tokenizer = try tokenizer(f, &r, referenced: referenced, dir: dir)
+            case "anatomy": spec.anatomy = try anatomy(f, &r)
             default: throw fail(f.line, "polytope.Model has no field '\(f.name)'")
             }
         }
@@ -49,6 +50,53 @@ extension ModelText {
 
     static func resolve(_ p: String, in dir: String) -> String {
         p.hasPrefix("/") || dir.isEmpty ? p : (dir as NSString).appendingPathComponent(p)
+    }
+
+    private static func anatomy(_ f: TextProto.Field, _ r: inout Reader) throws -> Anatomy {
+        var a = Anatomy(family: "", blocks: [], embed: "")
+        func opt(_ s: String) -> String? { s.isEmpty ? nil : s }
+        for g in try r.message(f).fields {
+            switch g.name {
+            case "family": a.family = try r.string(g)
+            case "prefix_tokens": a.prefixTokens.append(Int32(try r.int(g, min: 0, max: Int(Int32.max))))
+            case "suffix_tokens": a.suffixTokens.append(Int32(try r.int(g, min: 0, max: Int(Int32.max))))
+            case "tied_unembedding": a.tiedUnembedding = try r.bool(g)
+            case "embed": a.embed = try r.string(g)
+            case "final_norm": a.finalNorm = opt(try r.string(g))
+            case "logits": a.logits = opt(try r.string(g))
+            case "blocks":
+                var b = BlockAnatomy(residPre: "", residMid: nil, residPost: "", attention: nil, causal: false,
+                                     mlp: MLPAnatomy(norm: nil, input: "", pre: "", activation: "", post: "", out: ""))
+                for h in try r.message(g).fields {
+                    switch h.name {
+                    case "resid_pre": b.residPre = try r.string(h)
+                    case "resid_mid": b.residMid = opt(try r.string(h))
+                    case "resid_post": b.residPost = try r.string(h)
+                    case "attention": b.attention = opt(try r.string(h))
+                    case "causal": b.causal = try r.bool(h)
+                    case "parallel": b.parallel = try r.bool(h)
+                    case "mlp":
+                        for k in try r.message(h).fields {
+                            let v = try r.string(k)
+                            switch k.name {
+                            case "norm": b.mlp.norm = opt(v)
+                            case "input": b.mlp.input = v
+                            case "pre": b.mlp.pre = v
+                            case "activation": b.mlp.activation = v
+                            case "up": b.mlp.up = opt(v)
+                            case "post": b.mlp.post = v
+                            case "out": b.mlp.out = v
+                            default: throw r.fail(k.line, "polytope.MLPAnatomy has no field '\(k.name)'")
+                            }
+                        }
+                    default: throw r.fail(h.line, "polytope.BlockAnatomy has no field '\(h.name)'")
+                    }
+                }
+                a.blocks.append(b)
+            default: throw r.fail(g.line, "polytope.Anatomy has no field '\(g.name)'")
+            }
+        }
+        return a
     }
 
     private static func node(_ f: TextProto.Field, _ r: inout Reader) throws -> NodeSpec {

@@ -36,6 +36,7 @@ public enum ModelText {
         }
         if let t = spec.tokenizer { o += tokenizer(t, ref: ref) }
         for n in spec.nodes { o += node(n) }
+        if let a = spec.anatomy { o += anatomy(a) }
         for t in spec.tensors {
             let shape = t.shape.map { " shape: \($0)" }.joined()
             let storage: String

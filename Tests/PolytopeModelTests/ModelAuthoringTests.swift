@@ -1,4 +1,5 @@
 import Foundation
+import PolytopeArchitectures
 import PolytopeBuiltins
 import PolytopeModel
 import XCTest
@@ -18,6 +19,25 @@ final class ModelAuthoringTests: XCTestCase {
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         let back = try ModelText.read(path: path, outputDirectory: dir.path)
         XCTAssertEqual(ModelFile.encode(back), try Data(contentsOf: URL(fileURLWithPath: Self.defaultModel)))
+    }
+
+    /// An imported model's anatomy (markers, gated or plain MLP sites) survives the text form.
+    func testTextKeepsTheAnatomy() throws {
+        for fixture in ["runtime/bert", "families/llama-gqa"] {
+            let dir = Fixtures.tempDir("model-text-anatomy")
+            let pb = dir.appendingPathComponent("m.pb").path
+            try ModelFile.write(try HFImporter.convert(directory: Fixtures.repoRoot.appendingPathComponent("Tests/Fixtures/\(fixture)").path,
+                                                       options: .init(outputPath: pb)), to: pb)
+            let spec = try ModelFile.read(path: pb)
+            let anatomy = try XCTUnwrap(spec.anatomy)
+            let text = ModelText.text(spec, source: pb, textDirectory: dir.path)
+            XCTAssertTrue(text.contains("anatomy {"), fixture)
+            let path = dir.appendingPathComponent("m.pbtxt").path
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            let back = try ModelText.read(path: path, outputDirectory: dir.path)
+            XCTAssertEqual(back.anatomy, anatomy, fixture)
+            XCTAssertEqual(ModelFile.encode(back), try Data(contentsOf: URL(fileURLWithPath: pb)), fixture)
+        }
     }
 
     func testTextErrorsNameTheLine() throws {
