@@ -26,7 +26,7 @@ extension ModelFile {
             let mlp = MLPAnatomy(norm: opt(m.norm), input: string(m.input), pre: string(m.pre), activation: string(m.activation),
                                  up: opt(m.up), post: string(m.post), out: string(m.out))
             blocks.append(BlockAnatomy(residPre: string(b.resid_pre), residMid: opt(b.resid_mid), residPost: string(b.resid_post),
-                                       attention: opt(b.attention), causal: b.causal != 0, parallel: b.parallel != 0, mlp: mlp))
+                                       attention: opt(b.attn), causal: b.causal != 0, parallel: b.parallel != 0, mlp: mlp))
         }
         return Anatomy(family: string(a.family), blocks: blocks,
                        prefixTokens: try ids(a.prefix_tokens, a.n_prefix_tokens), suffixTokens: try ids(a.suffix_tokens, a.n_suffix_tokens),

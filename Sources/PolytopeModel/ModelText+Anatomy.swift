@@ -7,7 +7,7 @@ extension ModelText {
         for b in a.blocks {
             let m = b.mlp
             o += "  blocks {" + field("resid_pre", b.residPre) + field("resid_mid", b.residMid) + field("resid_post", b.residPost)
-                + field("attention", b.attention) + " causal: \(b.causal) parallel: \(b.parallel)\n"
+                + field("attn", b.attention) + " causal: \(b.causal) parallel: \(b.parallel)\n"
             o += "    mlp {" + field("norm", m.norm) + field("input", m.input) + field("pre", m.pre) + field("activation", m.activation)
                 + field("up", m.up) + field("post", m.post) + field("out", m.out) + " }\n  }\n"
         }

@@ -72,7 +72,7 @@ extension ModelText {
                     case "resid_pre": b.residPre = try r.string(h)
                     case "resid_mid": b.residMid = opt(try r.string(h))
                     case "resid_post": b.residPost = try r.string(h)
-                    case "attention": b.attention = opt(try r.string(h))
+                    case "attn": b.attention = opt(try r.string(h))
                     case "causal": b.causal = try r.bool(h)
                     case "parallel": b.parallel = try r.bool(h)
                     case "mlp":

@@ -932,12 +932,12 @@ static const ProtobufCFieldDescriptor polytope__block_anatomy__field_descriptors
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
   {
-    "attention",
+    "attn",
     4,
     PROTOBUF_C_LABEL_NONE,
     PROTOBUF_C_TYPE_STRING,
     0,   /* quantifier_offset */
-    offsetof(Polytope__BlockAnatomy, attention),
+    offsetof(Polytope__BlockAnatomy, attn),
     NULL,
     &protobuf_c_empty_string,
     0,             /* flags */
@@ -981,7 +981,7 @@ static const ProtobufCFieldDescriptor polytope__block_anatomy__field_descriptors
   },
 };
 static const unsigned polytope__block_anatomy__field_indices_by_name[] = {
-  3,   /* field[3] = attention */
+  3,   /* field[3] = attn */
   4,   /* field[4] = causal */
   6,   /* field[6] = mlp */
   5,   /* field[5] = parallel */

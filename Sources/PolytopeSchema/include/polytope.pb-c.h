@@ -171,7 +171,7 @@ struct  Polytope__BlockAnatomy
   /*
    * the attention node ("" in MLP-only toy blocks)
    */
-  char *attention;
+  char *attn;
   protobuf_c_boolean causal;
   /*
    * attention and MLP read the same input (GPT-NeoX)
