@@ -13,8 +13,9 @@ struct ProbeCommand: ParsableCommand {
         abstract: "Record polytope codes of a corpus at MLP layers, cluster them, and write a report.",
         discussion: """
         Cuts each document into windows of the model's context, runs them through the model in \
-        parallel batches, and appends the polytope code (one bit per MLP unit: pre-activation > 0) \
-        of the recorded tokens to OUT/codes-layerL.plcodes as batches finish. Interrupted (Ctrl-C, \
+        parallel batches, and appends the polytope code of the recorded tokens (per MLP unit one bit \
+        per knot of its activation: for ReLU and GELU, pre-activation > 0; for gated MLPs, the gate \
+        projection's) to OUT/codes-layerL.plcodes as batches finish. Interrupted (Ctrl-C, \
         kill), the same command continues where it stopped. Then k-medoids (FasterPAM) on Hamming \
         distance, or HDBSCAN with --method hdbscan (noise: label -1 in labels-layerL.npy, its own \
         group in the report, with the condensed tree and a comparison with k-medoids), and OUT \
