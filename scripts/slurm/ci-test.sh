@@ -28,6 +28,7 @@ cleanup() {
 }
 trap cleanup EXIT
 fail() { echo "slurm test: $*" >&2; exit 1; }
+trap 'echo "slurm test: line $LINENO failed: $BASH_COMMAND" >&2' ERR
 
 started=$(date +%s)
 "$here/cluster-up.sh" "$work/cluster"
@@ -69,6 +70,14 @@ done
 python3 -c "import json, sys; s = json.load(open('$state')); sys.exit(s['collection_complete'])" ||
     fail "shard 1's state says complete after the cancel"
 echo "slurm test: shard ${SHARD_JOB}_1 cancelled after committing windows $first..<$done; merge job $MERGE_JOB waits"
+# Rerun once the other shards have ended, so the rerun's dependency update always meets the case
+# that once ended rerun.sh silently (no other task of the step left to wait for).
+for _ in $(seq 600); do
+    others=$(squeue -h -r -t all -j "$SHARD_JOB" -o '%i %T' 2>/dev/null | awk -v c="${SHARD_JOB}_1" '$1 != c && $2 != "COMPLETED"')
+    [ -z "$others" ] && break
+    sleep 0.2
+done
+[ -z "$others" ] || fail "shards 0 and 2 did not complete: $others"
 "$here/rerun.sh" "$work/out" shard 1
 
 # Every job must finish; any FAILED or CANCELLED (other than the cancelled shard's first run) fails the test.

@@ -11,6 +11,7 @@
 # The next step's dependency becomes afterok on the rerun and on the step's tasks still pending
 # or running (the merge checks completeness itself).
 set -euo pipefail
+trap 'echo "rerun: line $LINENO failed: $BASH_COMMAND" >&2' ERR
 out=${1:?usage: rerun.sh OUT STEP [I]}
 step=${2:?usage: rerun.sh OUT STEP [I]}
 i=${3:-}
@@ -40,7 +41,10 @@ else
     [ "$array" = 1 ] && rerun="${rerun}_$i"
 fi
 if [ -n "$next" ]; then
-    waiting=$(squeue -h -r -t PENDING,RUNNING,CONFIGURING,COMPLETING,SUSPENDED -j "$job" -o '%i' 2>/dev/null | grep -vx "$id" | paste -sd: -)
+    # Other tasks of the same step still to finish (none, once they have all ended: grep -v then
+    # selects nothing and exits 1, which must not end the script under pipefail).
+    waiting=$( { squeue -h -r -t PENDING,RUNNING,CONFIGURING,COMPLETING,SUSPENDED -j "$job" -o '%i' 2>/dev/null || true; } |
+        { grep -vx "$id" || true; } | paste -sd: -)
     scontrol update jobid="$next" dependency="afterok:$rerun${waiting:+:$waiting}"
 fi
 echo "rerun: $step ${i:+$i }requeued as $rerun${next:+; job $next waits for it}"
