@@ -12,6 +12,9 @@ public struct MLPAffineMap: Sendable {
     public let outWidth: Int
 
     public init(model: Model, site: MLPSite) throws {
+        guard !site.isGated else {
+            throw GeometryError.unsupportedMLP(layer: site.layer, reason: "it is a gated MLP (act(x·W_gate) ⊙ (x·W_up)): inside a region it is quadratic in x, not affine, so it has no local affine map or affine norm (path crossings and scaling still work; see docs/families.md)")
+        }
         let (w, b, din, dout) = try MLPSite.affine(model: model, hook: site.outHook, input: site.postHook, layer: site.layer)
         guard din == site.units else {
             throw GeometryError.unsupportedMLP(layer: site.layer, reason: "output projection takes \(din) units, the MLP has \(site.units)")

@@ -4,23 +4,38 @@ import PolytopeModel
 /// Layer `L`'s MLP as the geometry needs it, from the model's anatomy: the MLP input (the
 /// point a path or a scale acts on), the residual stream before its norm, the input projection
 /// as an affine map, and the activation's knots.
+///
+/// For a gated MLP (SwiGLU, GeGLU: `W_down (act(W_gate x) ⊙ (W_up x))`) the input projection is
+/// the gate projection, whose sign gives the code: gate crossings along a straight or spherical
+/// path in the MLP input are still roots of functions of the path's coefficients, found exactly.
+/// What rests on an affine map per region (`MLPAffineMap`) is refused there: inside a region a
+/// gated MLP is quadratic in `x`.
 public struct MLPSite: Sendable {
     public let layer: Int
     /// Hook of the MLP input (after the norm): the point a path or a scale acts on.
     public let inputHook: String
     /// Hook of the norm's input (the residual stream before it), when the MLP has an input norm.
     public let preNormHook: String?
+    /// The gate (gated MLPs) or input projection: the codes' pre-activation.
     public let preHook: String
+    /// The activation node (its kind declares the knots).
+    public let activationHook: String
+    /// Gated MLPs: the up projection (`mlp.hook_pre_linear`); nil for a plain MLP.
+    public let upHook: String?
+    /// The output projection's input: the activation's output, or act(gate) ⊙ up when gated.
     public let postHook: String
     /// The output projection.
     public let outHook: String
     /// Knots of the activation (one bit per unit for a single knot).
     public let knots: [Float]
-    /// Input projection, stored [in, out] row-major whatever the file's layout, and its bias.
+    /// Input (gated: gate) projection, stored [in, out] row-major whatever the file's layout, and its bias.
     public let wIn: [Float]
     public let bIn: [Float]
     public let inWidth: Int
     public let units: Int
+
+    /// A gated MLP: piecewise quadratic inside a region, not affine.
+    public var isGated: Bool { upHook != nil }
 
     /// The MLP layers present.
     public static func layers(of model: Model) -> [Int] { model.mlpLayers }
@@ -31,10 +46,9 @@ public struct MLPSite: Sendable {
             throw GeometryError.noSuchLayer(layer, available: all.isEmpty ? nil : all.first!...all.last!)
         }
         let m = try model.mlp(layer: layer)
-        guard !m.isGated else {
-            throw GeometryError.unsupportedMLP(layer: layer, reason: "it is a gated MLP (act(x·W_gate) * (x·W_up)): inside a region it is piecewise quadratic, not affine, so these geometry measures do not apply")
-        }
         self.layer = layer
+        activationHook = m.activation
+        upHook = m.up
         preHook = m.pre
         postHook = m.post
         outHook = m.out

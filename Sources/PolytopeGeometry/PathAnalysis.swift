@@ -106,6 +106,8 @@ public enum PathAnalysis {
         guard config.steps >= 2, config.bins >= 1, config.bins <= config.steps - 1 else {
             throw GeometryError.badArgument("need --steps >= 2 and 1 <= bins <= steps - 1 (got steps \(config.steps), bins \(config.bins))")
         }
+        // Refused before any work where the MLP has no local affine map (gated MLPs).
+        let map = config.affineAt.isEmpty ? nil : try MLPAffineMap(model: model, site: site)
         let exact = exactCrossings(site: site, path: path, tolerance: config.tolerance)
         // Sample and bisect; keep every evaluated output for the evenly spaced points.
         var outputs: [Double: [Float]] = [:]
@@ -140,8 +142,7 @@ public enum PathAnalysis {
                               outputStep: runner.outputChange(from: outputs[t0]!, to: outputs[t1]!)))
         }
         var norms: [PathResult.AffineNorm] = []
-        if !config.affineAt.isEmpty {
-            let map = try MLPAffineMap(model: model, site: site)
+        if let map {
             for t in config.affineAt { norms.append(.init(t: t, norms: map.norms(at: path.point(t)))) }
         }
         return PathResult(

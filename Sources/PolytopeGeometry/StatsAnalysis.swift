@@ -100,24 +100,31 @@ public enum StatsAnalysis {
         var inBand = 0, total = 0, agree = 0
         var perRow: [Double] = []
         let knot = site.knots[0]
+        // Codes recorded with --up-sign: the gate's bits, then the up projection's sign.
+        let upHook = site.upHook.flatMap { codes.bits == site.units * (site.knots.count + 1) ? $0 : nil }
         var i = 0
         while i < rows.count {
             let chunk = Array(rows[i..<min(rows.count, i + 16)])
             let points = try chunk.map { try resolver.point(row: $0) }
             let ctx = ForwardContext(sequences: points.map(\.tokens))
-            let pre = try model.forward(ctx, capture: [site.preHook])[site.preHook]!
+            let out = try model.forward(ctx, capture: [site.preHook] + (upHook.map { [$0] } ?? []))
+            let pre = out[site.preHook]!
             for (b, p) in points.enumerated() {
                 let r = pre.row(b * ctx.seqLen + p.position)
                 let k = r.filter { abs(Double($0 - knot)) < options.band }.count
                 inBand += k
                 total += r.count
                 perRow.append(Double(k) / Double(r.count))
-                let recomputed = try CodeMatrix(preActivations: Array(r), rows: 1, units: r.count, knots: site.knots)
+                var recomputed = try CodeMatrix(preActivations: Array(r), rows: 1, units: r.count, knots: site.knots)
+                if let upHook {
+                    let up = Array(out[upHook]!.row(b * ctx.seqLen + p.position))
+                    recomputed = try CodeMatrix.joiningColumns([recomputed, CodeMatrix(preActivations: up, rows: 1, units: up.count)])
+                }
                 if recomputed.bits == codes.bits, recomputed.packedRow(0) == codes.packedRow(chunk[b]) { agree += 1 }
             }
             i += chunk.count
         }
-        let node = model.spec.nodes[try model.nodeIndex(hook: site.postHook)]
+        let node = model.spec.nodes[try model.nodeIndex(hook: site.activationHook)]
         let (m, sd) = Statistics.meanAndSD(perRow)
         return .init(band: options.band, activation: node.kind, rows: rows.count, fractionInBand: total > 0 ? Double(inBand) / Double(total) : 0,
                      perRowMean: m, perRowSD: sd, codeAgreement: rows.isEmpty ? 0 : Double(agree) / Double(rows.count))

@@ -62,19 +62,32 @@ public final class Collector {
 
     /// Per recorded layer, the activation's own knots for each unit (JumpReLU), if it has them.
     var unitKnots: [[Float]?] = []
+    /// Per recorded layer, the up projection whose sign adds a bit per unit (`upSign`), if any.
+    var upHooks: [String?] = []
 
     /// The recorded layers' code sites (pre-activation node and knots), from the anatomy.
     func layerPlan() throws -> (bits: [Int: Int], hooks: [String], knots: [[Float]]) {
         var bits: [Int: Int] = [:]
         var hooks: [String] = [], knots: [[Float]] = []
         unitKnots = []
+        upHooks = []
         for layer in config.layers {
             let site = try model.codeSite(layer: layer)
-            // One thermometer bit per unit and knot (docs/code-format.md): width × knots.
+            // One thermometer bit per unit and knot (docs/code-format.md): width × knots; with
+            // `upSign`, then one bit per unit for the up projection's sign.
             bits[layer] = site.units * site.knots.count
             hooks.append(site.pre)
             knots.append(site.knots)
             unitKnots.append(site.unitKnots)
+            if config.upSign {
+                guard let up = try model.mlp(layer: layer).up else {
+                    throw ProbeError.badArgument("--up-sign: layer \(layer)'s MLP is not gated (it has no up projection); the up projection's sign is a second bit of gated MLPs (SwiGLU, GeGLU) only")
+                }
+                bits[layer]! += site.units
+                upHooks.append(up)
+            } else {
+                upHooks.append(nil)
+            }
         }
         return (bits, hooks, knots)
     }
@@ -263,7 +276,7 @@ public final class Collector {
     func runBatch(_ windows: [ProbeWindow], hooks: [String], postHooks: [String], knots: [[Float]]) throws -> BatchResult {
         // Parallel batches, each single-threaded inside.
         let ctx = ForwardContext(sequences: windows.map(\.ids)).with(threading: .serial, precision: config.precision)
-        let capture = hooks + (config.keepActivations ? postHooks : [])
+        let capture = hooks + upHooks.compactMap { $0 } + (config.keepActivations ? postHooks : [])
         let out = try model.forward(ctx, capture: capture)
         var rows: [Int] = []
         var records: [TokenRecord] = []
@@ -283,9 +296,18 @@ public final class Collector {
                 throw ProbeError.badArgument("\(hook) is not finite: document \(r.document), window \(r.window), position \(r.position) (token \(r.tokenID)), unit \(bad.col) is \(bad.value); its codes would mean nothing (--allow-nonfinite records them anyway)")
             }
             // Per-unit knots (JumpReLU thresholds) when the activation has them.
-            let codes = try unitKnots[i].map {
+            var codes = try unitKnots[i].map {
                 try CodeMatrix(preActivations: pre.data, rows: pre.rows, units: pre.cols, unitKnots: $0, knotsPerUnit: knots[i].count)
             } ?? CodeMatrix(preActivations: pre.data, rows: pre.rows, units: pre.cols, knots: knots[i])
+            if let upHook = upHooks[i] {
+                // Gated MLPs with `upSign`: the gate's bits, then one bit per unit, W_up x > 0.
+                let up = out[upHook]!.rows(rows)
+                if !config.allowNonFinite, let bad = up.firstNonFinite() {
+                    let r = records[bad.row]
+                    throw ProbeError.badArgument("\(upHook) is not finite: document \(r.document), window \(r.window), position \(r.position) (token \(r.tokenID)), unit \(bad.col) is \(bad.value); its codes would mean nothing (--allow-nonfinite records them anyway)")
+                }
+                codes = try CodeMatrix.joiningColumns([codes, CodeMatrix(preActivations: up.data, rows: up.rows, units: up.cols)])
+            }
             let acts: [Float]? = config.keepActivations ? out[postHooks[i]]!.rows(rows).data : nil
             layers.append(LayerBatch(codes: codes, activations: acts))
         }

@@ -28,6 +28,9 @@ public struct ProbeConfig: Sendable {
     /// Arithmetic of the forward pass's matrix products; recorded in the fingerprint, so a
     /// run never resumes across precisions.
     public var precision: Precision = .fp32
+    /// Gated MLPs: after the gate's bits, one more bit per unit, the sign of the up projection
+    /// (`W_up x > 0`), so a code names the orthant of (gate, up). Recorded in the fingerprint.
+    public var upSign = false
 
     public init(modelPath: String, corpusPaths: [String]) {
         self.modelPath = modelPath
@@ -50,11 +53,15 @@ public struct ProbeConfig: Sendable {
             ProbeConfig.precisionKey: precision.rawValue,
         ]
         if let shard { fp[ProbeConfig.shardKey] = shard.description }
+        // Absent when off, so states written before the option existed still match.
+        if upSign { fp[ProbeConfig.upSignKey] = "true" }
         return fp
     }
 
     /// The fingerprint entry of a shard (absent in a single run's fingerprint).
     public static let shardKey = "shard"
+    /// The fingerprint entry of `upSign` (present only when on).
+    public static let upSignKey = "up_sign"
     /// The fingerprint entry of the precision (states written before it existed were fp32).
     public static let precisionKey = "precision"
 }

@@ -83,6 +83,9 @@ struct ProbeCommand: ParsableCommand {
     @Option(help: "Matrix-product precision of the forward pass: fp32, or bf16 (AVX512-BF16 CPUs; ~99.9% of bits agree with fp32). A run never resumes across precisions.")
     var precision: Precision = .fp32
 
+    @Flag(help: "Gated MLPs (SwiGLU, GeGLU): add the up projection's sign as a second bit per unit (codes twice as wide: the gate's bits, then W_up x > 0), e.g. polytope probe --model models/smollm2.pb --layer 10 --up-sign --out DIR.")
+    var upSign = false
+
     @Option(help: ArgumentHelp("Stop after this many windows.", valueName: "N"))
     var maxWindows: Int?
 
@@ -139,6 +142,7 @@ struct ProbeCommand: ParsableCommand {
         config.batchWindows = batch
         config.threads = threads
         config.precision = precision
+        config.upSign = upSign
         config.maxWindows = maxWindows
         config.keepActivations = baselines
         config.allowNonFinite = allowNonfinite

@@ -97,4 +97,17 @@ final class CodeMatrixTests: XCTestCase {
             XCTAssertEqual(error as? CodeError, .widthMismatch(expected: 2, found: 3, context: "append"))
         }
     }
+
+    /// Joined codes equal the joined boolean rows, at widths that cross byte and word edges.
+    func testJoiningColumnsMatchesJoinedBools() throws {
+        var rng = SystemRandomNumberGenerator()
+        let rows = 7, widths = [3, 61, 600]
+        let bools = widths.map { w in (0..<(rows * w)).map { _ in Bool.random(using: &rng) } }
+        let parts = try zip(bools, widths).map { try CodeMatrix(bools: $0, rows: rows, bits: $1) }
+        var joined: [Bool] = []
+        for r in 0..<rows { for (b, w) in zip(bools, widths) { joined += b[(r * w)..<((r + 1) * w)] } }
+        XCTAssertEqual(try CodeMatrix.joiningColumns(parts), try CodeMatrix(bools: joined, rows: rows, bits: widths.reduce(0, +)))
+        XCTAssertThrowsError(try CodeMatrix.joiningColumns([parts[0], parts[1].subset([0])]))
+        XCTAssertThrowsError(try CodeMatrix.joiningColumns([]))
+    }
 }

@@ -56,9 +56,9 @@ enum GeometryFixtures {
     }
 
     /// Imports a fixture under Tests/Fixtures/runtime (e.g. "gpt2-relu") and loads it.
-    static func tiny(_ name: String) throws -> Model {
+    static func tiny(_ name: String, fixtures: String = "runtime") throws -> Model {
         let out = tempDir(name).appendingPathComponent("model.pb").path
-        let spec = try HFImporter.convert(directory: repoRoot.appendingPathComponent("Tests/Fixtures/runtime/\(name)").path,
+        let spec = try HFImporter.convert(directory: repoRoot.appendingPathComponent("Tests/Fixtures/\(fixtures)/\(name)").path,
                                           options: .init(outputPath: out))
         try ModelFile.write(spec, to: out)
         let model = try Model.load(path: out, registry: LayerRegistry.builtins())
