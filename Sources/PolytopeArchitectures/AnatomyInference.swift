@@ -9,7 +9,7 @@ import PolytopeModel
 enum AnatomyInference {
     static func infer(_ spec: ModelSpec, path: String) throws -> Anatomy? {
         let names = Set(spec.nodes.flatMap { [$0.name] + $0.aliases })
-        if spec.architecture == "bert" || names.contains("embed.ln.hook_normalized") {
+        if spec.architecture == "bert" || names.contains(HookName.encoderEmbedNormalized) {
             throw ModelError.malformed(path: path, reason: "it is a BERT model written before model files described their anatomy, and its hook names have changed meaning since (hook_resid_mid/hook_resid_post are now the pre-norm sums): re-import it with `polytope import`")
         }
         var blocks: [BlockAnatomy] = []

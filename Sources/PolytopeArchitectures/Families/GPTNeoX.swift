@@ -64,51 +64,51 @@ enum GPTNeoXImporter: ArchitectureFamily {
         spec.architecture = "gpt_neox"
         spec.contextLength = c.max_position_embeddings
         let wte = try tensors.add(k("embed_in.weight"))
-        spec.nodes.append(NodeSpec(name: "hook_embed", kind: "token_embedding", params: ["weight": wte],
-                                   aliases: ["blocks.0.hook_resid_pre"]))
-        var resid = "hook_embed"
+        spec.nodes.append(NodeSpec(name: HookName.embed, kind: "token_embedding", params: ["weight": wte],
+                                   aliases: [HookName.block(0).residPre]))
+        var resid = HookName.embed
         for l in 0..<c.num_hidden_layers {
-            let h = "layers.\(l).", b = "blocks.\(l)."
-            spec.nodes.append(try ln(b + "ln1.hook_normalized", resid, h + "input_layernorm"))
+            let h = "layers.\(l).", b = HookName.block(l)
+            spec.nodes.append(try ln(b.ln1Normalized, resid, h + "input_layernorm"))
             var ap = ["qkv_weight": try tensors.add(k(h + "attention.query_key_value.weight")),
                       "o_weight": try tensors.add(k(h + "attention.dense.weight"))]
             if bias {
                 ap["qkv_bias"] = try tensors.add(k(h + "attention.query_key_value.bias"))
                 ap["o_bias"] = try tensors.add(k(h + "attention.dense.bias"))
             }
-            spec.nodes.append(NodeSpec(name: b + "hook_attn_out", kind: "rotary_attention", inputs: [b + "ln1.hook_normalized"], params: ap,
+            spec.nodes.append(NodeSpec(name: b.attnOut, kind: "rotary_attention", inputs: [b.ln1Normalized], params: ap,
                                        attrs: ["n_heads": .int(Int64(heads)), "rotary_dim": .int(Int64(rot)), "theta": .float(rope.theta),
                                                "causal": .bool(true), "qkv_layout": .string("per_head")]))
             let mlpInput: String
             if parallel {
                 mlpInput = resid
             } else {
-                spec.nodes.append(NodeSpec(name: b + "hook_resid_mid", kind: "add", inputs: [resid, b + "hook_attn_out"]))
-                mlpInput = b + "hook_resid_mid"
+                spec.nodes.append(NodeSpec(name: b.residMid, kind: "add", inputs: [resid, b.attnOut]))
+                mlpInput = b.residMid
             }
-            spec.nodes.append(try ln(b + "ln2.hook_normalized", mlpInput, h + "post_attention_layernorm"))
-            spec.nodes.append(try linear(b + "mlp.hook_pre", b + "ln2.hook_normalized", h + "mlp.dense_h_to_4h"))
-            spec.nodes.append(NodeSpec(name: b + "mlp.hook_post", kind: act, inputs: [b + "mlp.hook_pre"]))
-            spec.nodes.append(try linear(b + "hook_mlp_out", b + "mlp.hook_post", h + "mlp.dense_4h_to_h"))
-            let sum = parallel ? [resid, b + "hook_attn_out", b + "hook_mlp_out"] : [b + "hook_resid_mid", b + "hook_mlp_out"]
-            var post = NodeSpec(name: b + "hook_resid_post", kind: "add", inputs: sum)
-            if l + 1 < c.num_hidden_layers { post.aliases = ["blocks.\(l + 1).hook_resid_pre"] }
+            spec.nodes.append(try ln(b.ln2Normalized, mlpInput, h + "post_attention_layernorm"))
+            spec.nodes.append(try linear(b.mlpPre, b.ln2Normalized, h + "mlp.dense_h_to_4h"))
+            spec.nodes.append(NodeSpec(name: b.mlpPost, kind: act, inputs: [b.mlpPre]))
+            spec.nodes.append(try linear(b.mlpOut, b.mlpPost, h + "mlp.dense_4h_to_h"))
+            let sum = parallel ? [resid, b.attnOut, b.mlpOut] : [b.residMid, b.mlpOut]
+            var post = NodeSpec(name: b.residPost, kind: "add", inputs: sum)
+            if l + 1 < c.num_hidden_layers { post.aliases = [HookName.block(l + 1).residPre] }
             spec.nodes.append(post)
             blocks.append(BlockAnatomy(
-                residPre: b + "hook_resid_pre", residMid: parallel ? nil : b + "hook_resid_mid", residPost: b + "hook_resid_post",
-                attention: b + "hook_attn_out", causal: true, parallel: parallel,
-                mlp: MLPAnatomy(norm: b + "ln2.hook_normalized", input: b + "ln2.hook_normalized", pre: b + "mlp.hook_pre",
-                                activation: b + "mlp.hook_post", post: b + "mlp.hook_post", out: b + "hook_mlp_out")))
-            resid = b + "hook_resid_post"
+                residPre: b.residPre, residMid: parallel ? nil : b.residMid, residPost: b.residPost,
+                attention: b.attnOut, causal: true, parallel: parallel,
+                mlp: MLPAnatomy(norm: b.ln2Normalized, input: b.ln2Normalized, pre: b.mlpPre,
+                                activation: b.mlpPost, post: b.mlpPost, out: b.mlpOut)))
+            resid = b.residPost
         }
-        spec.nodes.append(try ln("ln_final.hook_normalized", resid, "final_layer_norm"))
+        spec.nodes.append(try ln(HookName.lnFinal, resid, "final_layer_norm"))
         let tied = c.tie_word_embeddings ?? false
         let unembed = tied ? wte : try tensors.add("embed_out.weight")
-        spec.nodes.append(NodeSpec(name: "logits", kind: "unembed", inputs: ["ln_final.hook_normalized"],
+        spec.nodes.append(NodeSpec(name: HookName.logits, kind: "unembed", inputs: [HookName.lnFinal],
                                    params: ["weight": unembed], attrs: ["layout": .string("out_in")]))
         spec.tokenizer = try TokenizerImport.bpe(ck)
-        spec.anatomy = Anatomy(family: "gpt_neox", blocks: blocks, tiedUnembedding: tied, embed: "hook_embed",
-                               finalNorm: "ln_final.hook_normalized", logits: "logits")
+        spec.anatomy = Anatomy(family: "gpt_neox", blocks: blocks, tiedUnembedding: tied, embed: HookName.embed,
+                               finalNorm: HookName.lnFinal, logits: HookName.logits)
         return spec
     }
 }

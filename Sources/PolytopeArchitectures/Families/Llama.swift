@@ -70,46 +70,45 @@ enum LlamaImporter: ArchitectureFamily {
         spec.architecture = c.model_type
         spec.contextLength = c.max_position_embeddings
         let wte = try tensors.add(k("embed_tokens.weight"))
-        spec.nodes.append(NodeSpec(name: "hook_embed", kind: "token_embedding", params: ["weight": wte],
-                                   aliases: ["blocks.0.hook_resid_pre"]))
-        var resid = "hook_embed"
+        spec.nodes.append(NodeSpec(name: HookName.embed, kind: "token_embedding", params: ["weight": wte],
+                                   aliases: [HookName.block(0).residPre]))
+        var resid = HookName.embed
         for l in 0..<c.num_hidden_layers {
-            let h = "layers.\(l).", b = "blocks.\(l)."
-            spec.nodes.append(try norm(b + "ln1.hook_normalized", resid, h + "input_layernorm"))
+            let h = "layers.\(l).", b = HookName.block(l)
+            spec.nodes.append(try norm(b.ln1Normalized, resid, h + "input_layernorm"))
             var ap: [String: String] = [:]
             for r in ["q", "k", "v", "o"] {
                 ap[r + "_weight"] = try tensors.add(k(h + "self_attn.\(r)_proj.weight"))
                 if r == "o" ? outBias : attnBias { ap[r + "_bias"] = try tensors.add(k(h + "self_attn.\(r)_proj.bias")) }
             }
-            spec.nodes.append(NodeSpec(name: b + "hook_attn_out", kind: "rotary_attention", inputs: [b + "ln1.hook_normalized"], params: ap,
+            spec.nodes.append(NodeSpec(name: b.attnOut, kind: "rotary_attention", inputs: [b.ln1Normalized], params: ap,
                                        attrs: ["n_heads": .int(Int64(heads)), "n_kv_heads": .int(Int64(kv)), "head_dim": .int(Int64(hd)),
                                                "rotary_dim": .int(Int64(hd)), "theta": .float(rope.theta), "causal": .bool(true)]))
-            spec.nodes.append(NodeSpec(name: b + "hook_resid_mid", kind: "add", inputs: [resid, b + "hook_attn_out"]))
-            spec.nodes.append(try norm(b + "ln2.hook_normalized", b + "hook_resid_mid", h + "post_attention_layernorm"))
-            spec.nodes.append(try linear(b + "mlp.hook_pre", b + "ln2.hook_normalized", h + "mlp.gate_proj", bias: mlpBias))
-            spec.nodes.append(try linear(b + "mlp.hook_pre_linear", b + "ln2.hook_normalized", h + "mlp.up_proj", bias: mlpBias))
-            spec.nodes.append(NodeSpec(name: b + "mlp.hook_act", kind: act, inputs: [b + "mlp.hook_pre"]))
-            spec.nodes.append(NodeSpec(name: b + "mlp.hook_post", kind: "mul", inputs: [b + "mlp.hook_act", b + "mlp.hook_pre_linear"]))
-            spec.nodes.append(try linear(b + "hook_mlp_out", b + "mlp.hook_post", h + "mlp.down_proj", bias: mlpBias))
-            var post = NodeSpec(name: b + "hook_resid_post", kind: "add", inputs: [b + "hook_resid_mid", b + "hook_mlp_out"])
-            if l + 1 < c.num_hidden_layers { post.aliases = ["blocks.\(l + 1).hook_resid_pre"] }
+            spec.nodes.append(NodeSpec(name: b.residMid, kind: "add", inputs: [resid, b.attnOut]))
+            spec.nodes.append(try norm(b.ln2Normalized, b.residMid, h + "post_attention_layernorm"))
+            spec.nodes.append(try linear(b.mlpPre, b.ln2Normalized, h + "mlp.gate_proj", bias: mlpBias))
+            spec.nodes.append(try linear(b.mlpPreLinear, b.ln2Normalized, h + "mlp.up_proj", bias: mlpBias))
+            spec.nodes.append(NodeSpec(name: b.mlpAct, kind: act, inputs: [b.mlpPre]))
+            spec.nodes.append(NodeSpec(name: b.mlpPost, kind: "mul", inputs: [b.mlpAct, b.mlpPreLinear]))
+            spec.nodes.append(try linear(b.mlpOut, b.mlpPost, h + "mlp.down_proj", bias: mlpBias))
+            var post = NodeSpec(name: b.residPost, kind: "add", inputs: [b.residMid, b.mlpOut])
+            if l + 1 < c.num_hidden_layers { post.aliases = [HookName.block(l + 1).residPre] }
             spec.nodes.append(post)
             blocks.append(BlockAnatomy(
-                residPre: b + "hook_resid_pre", residMid: b + "hook_resid_mid", residPost: b + "hook_resid_post",
-                attention: b + "hook_attn_out", causal: true,
-                mlp: MLPAnatomy(norm: b + "ln2.hook_normalized", input: b + "ln2.hook_normalized", pre: b + "mlp.hook_pre",
-                                activation: b + "mlp.hook_act", up: b + "mlp.hook_pre_linear", post: b + "mlp.hook_post",
-                                out: b + "hook_mlp_out")))
-            resid = b + "hook_resid_post"
+                residPre: b.residPre, residMid: b.residMid, residPost: b.residPost,
+                attention: b.attnOut, causal: true,
+                mlp: MLPAnatomy(norm: b.ln2Normalized, input: b.ln2Normalized, pre: b.mlpPre,
+                                activation: b.mlpAct, up: b.mlpPreLinear, post: b.mlpPost, out: b.mlpOut)))
+            resid = b.residPost
         }
-        spec.nodes.append(try norm("ln_final.hook_normalized", resid, "norm"))
+        spec.nodes.append(try norm(HookName.lnFinal, resid, "norm"))
         let tied = c.tie_word_embeddings ?? false
         let unembed = tied ? wte : try tensors.add("lm_head.weight")
-        spec.nodes.append(NodeSpec(name: "logits", kind: "unembed", inputs: ["ln_final.hook_normalized"],
+        spec.nodes.append(NodeSpec(name: HookName.logits, kind: "unembed", inputs: [HookName.lnFinal],
                                    params: ["weight": unembed], attrs: ["layout": .string("out_in")]))
         // Gated MLP: codes from the gate projection (mlp.hook_pre), knots of the SiLU node.
-        spec.anatomy = Anatomy(family: c.model_type, blocks: blocks, tiedUnembedding: tied, embed: "hook_embed",
-                               finalNorm: "ln_final.hook_normalized", logits: "logits")
+        spec.anatomy = Anatomy(family: c.model_type, blocks: blocks, tiedUnembedding: tied, embed: HookName.embed,
+                               finalNorm: HookName.lnFinal, logits: HookName.logits)
         return spec
     }
 }

@@ -74,44 +74,44 @@ enum OPTImporter: ArchitectureFamily {
         spec.architecture = "opt"
         spec.contextLength = c.max_position_embeddings
         let wte = try tensors.add(k("embed_tokens.weight"))
-        spec.nodes.append(NodeSpec(name: "hook_embed", kind: "token_embedding", params: ["weight": wte]))
-        spec.nodes.append(NodeSpec(name: "hook_pos_embed", kind: "pos_embedding", params: ["weight": try tensors.add(k("embed_positions.weight"))],
+        spec.nodes.append(NodeSpec(name: HookName.embed, kind: "token_embedding", params: ["weight": wte]))
+        spec.nodes.append(NodeSpec(name: HookName.posEmbed, kind: "pos_embedding", params: ["weight": try tensors.add(k("embed_positions.weight"))],
                                    attrs: ["offset": .int(2)]))
-        spec.nodes.append(NodeSpec(name: "blocks.0.hook_resid_pre", kind: "add", inputs: ["hook_embed", "hook_pos_embed"]))
-        var resid = "blocks.0.hook_resid_pre"
+        spec.nodes.append(NodeSpec(name: HookName.block(0).residPre, kind: "add", inputs: [HookName.embed, HookName.posEmbed]))
+        var resid = HookName.block(0).residPre
         for l in 0..<c.num_hidden_layers {
-            let h = "layers.\(l).", b = "blocks.\(l)."
-            spec.nodes.append(try ln(b + "ln1.hook_normalized", resid, h + "self_attn_layer_norm"))
+            let h = "layers.\(l).", b = HookName.block(l)
+            spec.nodes.append(try ln(b.ln1Normalized, resid, h + "self_attn_layer_norm"))
             var ap: [String: String] = [:]
             for (r, key) in [("q", "q_proj"), ("k", "k_proj"), ("v", "v_proj"), ("o", "out_proj")] {
                 ap[r + "_weight"] = try tensors.add(k(h + "self_attn.\(key).weight"))
                 if bias { ap[r + "_bias"] = try tensors.add(k(h + "self_attn.\(key).bias")) }
             }
-            spec.nodes.append(NodeSpec(name: b + "hook_attn_out", kind: "attention", inputs: [b + "ln1.hook_normalized"], params: ap,
+            spec.nodes.append(NodeSpec(name: b.attnOut, kind: "attention", inputs: [b.ln1Normalized], params: ap,
                                        attrs: ["n_heads": .int(Int64(c.num_attention_heads)), "causal": .bool(true), "layout": .string("out_in")]))
-            spec.nodes.append(NodeSpec(name: b + "hook_resid_mid", kind: "add", inputs: [resid, b + "hook_attn_out"]))
-            spec.nodes.append(try ln(b + "ln2.hook_normalized", b + "hook_resid_mid", h + "final_layer_norm"))
-            spec.nodes.append(try linear(b + "mlp.hook_pre", b + "ln2.hook_normalized", h + "fc1"))
-            spec.nodes.append(NodeSpec(name: b + "mlp.hook_post", kind: act, inputs: [b + "mlp.hook_pre"]))
-            spec.nodes.append(try linear(b + "hook_mlp_out", b + "mlp.hook_post", h + "fc2"))
-            var post = NodeSpec(name: b + "hook_resid_post", kind: "add", inputs: [b + "hook_resid_mid", b + "hook_mlp_out"])
-            if l + 1 < c.num_hidden_layers { post.aliases = ["blocks.\(l + 1).hook_resid_pre"] }
+            spec.nodes.append(NodeSpec(name: b.residMid, kind: "add", inputs: [resid, b.attnOut]))
+            spec.nodes.append(try ln(b.ln2Normalized, b.residMid, h + "final_layer_norm"))
+            spec.nodes.append(try linear(b.mlpPre, b.ln2Normalized, h + "fc1"))
+            spec.nodes.append(NodeSpec(name: b.mlpPost, kind: act, inputs: [b.mlpPre]))
+            spec.nodes.append(try linear(b.mlpOut, b.mlpPost, h + "fc2"))
+            var post = NodeSpec(name: b.residPost, kind: "add", inputs: [b.residMid, b.mlpOut])
+            if l + 1 < c.num_hidden_layers { post.aliases = [HookName.block(l + 1).residPre] }
             spec.nodes.append(post)
             blocks.append(BlockAnatomy(
-                residPre: b + "hook_resid_pre", residMid: b + "hook_resid_mid", residPost: b + "hook_resid_post",
-                attention: b + "hook_attn_out", causal: true,
-                mlp: MLPAnatomy(norm: b + "ln2.hook_normalized", input: b + "ln2.hook_normalized", pre: b + "mlp.hook_pre",
-                                activation: b + "mlp.hook_post", post: b + "mlp.hook_post", out: b + "hook_mlp_out")))
-            resid = b + "hook_resid_post"
+                residPre: b.residPre, residMid: b.residMid, residPost: b.residPost,
+                attention: b.attnOut, causal: true,
+                mlp: MLPAnatomy(norm: b.ln2Normalized, input: b.ln2Normalized, pre: b.mlpPre,
+                                activation: b.mlpPost, post: b.mlpPost, out: b.mlpOut)))
+            resid = b.residPost
         }
-        spec.nodes.append(try ln("ln_final.hook_normalized", resid, "final_layer_norm"))
+        spec.nodes.append(try ln(HookName.lnFinal, resid, "final_layer_norm"))
         let tied = !(ck.weights.contains("lm_head.weight") && c.tie_word_embeddings == false)
         let unembed = tied ? wte : try tensors.add("lm_head.weight")
-        spec.nodes.append(NodeSpec(name: "logits", kind: "unembed", inputs: ["ln_final.hook_normalized"],
+        spec.nodes.append(NodeSpec(name: HookName.logits, kind: "unembed", inputs: [HookName.lnFinal],
                                    params: ["weight": unembed], attrs: ["layout": .string("out_in")]))
         spec.tokenizer = try TokenizerImport.bpe(ck)
-        spec.anatomy = Anatomy(family: "opt", blocks: blocks, tiedUnembedding: tied, embed: "blocks.0.hook_resid_pre",
-                               finalNorm: "ln_final.hook_normalized", logits: "logits")
+        spec.anatomy = Anatomy(family: "opt", blocks: blocks, tiedUnembedding: tied, embed: HookName.block(0).residPre,
+                               finalNorm: HookName.lnFinal, logits: HookName.logits)
         return spec
     }
 }
