@@ -13,7 +13,7 @@ GGUF file, dequantised to float32 by both: `polytope import FILE.gguf` and trans
 needs `accelerate`). For each case and thread count: PyTorch fp32
 (transformers AutoModel under inference_mode, torch.set_num_threads), PyTorch bf16
 (autocast on CPU), and `polytope bench forward` (release build) in fp32 and, where the CPU
-has AVX512-BF16, bf16. The machine is shared: the tools alternate for --rounds rounds and
+has AVX512-BF16, bf16 and bf16-mixed (MLP input projections in fp32). The machine is shared: the tools alternate for --rounds rounds and
 each keeps its best round (median of --iterations passes inside a round). Besides wall-clock
 tokens/s it prints tokens per CPU-second (process CPU time, all threads): on a loaded machine
 that is the steadier comparison at 1 thread.
@@ -98,7 +98,7 @@ def main():
             for threads in a.threads:
                 torch.set_num_threads(threads)
                 best, per_cpu, note = {}, {}, {}
-                variants = [("polytope fp32", "fp32", None), ("polytope bf16", "bf16", None)]
+                variants = [("polytope fp32", "fp32", None), ("polytope bf16", "bf16", None), ("polytope bf16-mixed", "bf16-mixed", None)]
                 if a.openblas:
                     variants.append(("polytope fp32 openblas", "fp32", "openblas"))
                 for _ in range(a.rounds):
@@ -118,21 +118,23 @@ def main():
                        "tokens_per_s": {k: round(v) for k, v in best.items()},
                        "tokens_per_cpu_s": {k: round(v) for k, v in per_cpu.items()},
                        "polytope_fp32_over_torch_fp32": round(best.get("polytope fp32", 0) / best["torch fp32"], 3),
-                       "polytope_bf16_over_torch_fp32": round(best.get("polytope bf16", 0) / best["torch fp32"], 3)}
+                       "polytope_bf16_over_torch_fp32": round(best.get("polytope bf16", 0) / best["torch fp32"], 3),
+                       "polytope_bf16_mixed_over_torch_fp32": round(best.get("polytope bf16-mixed", 0) / best["torch fp32"], 3)}
                 if note:
                     row["refused"] = note
                 rows.append(row)
                 print(json.dumps(row), flush=True)
     print(json.dumps({"runtime": runtime, "torch": torch.__version__}))
-    labels = ["torch fp32", "torch bf16 (autocast)", "polytope fp32", "polytope bf16"] + (["polytope fp32 openblas"] if a.openblas else [])
+    labels = ["torch fp32", "torch bf16 (autocast)", "polytope fp32", "polytope bf16", "polytope bf16-mixed"] + (["polytope fp32 openblas"] if a.openblas else [])
     for key, title in (("tokens_per_s", "tokens/s (wall clock)"), ("tokens_per_cpu_s", "tokens per CPU-second")):
-        print("\n%s\n\n| model | shape | threads | %s | ours fp32 / torch fp32 | ours bf16 / torch fp32 |" % (title, " | ".join(labels)))
-        print("|---|---|---:|" + "---:|" * (len(labels) + 2))
+        print("\n%s\n\n| model | shape | threads | %s | ours fp32 / torch fp32 | ours bf16 / torch fp32 | ours bf16-mixed / torch fp32 |" % (title, " | ".join(labels)))
+        print("|---|---|---:|" + "---:|" * (len(labels) + 3))
         for r in rows:
             t = r[key]
             f = t.get("torch fp32") or 1
-            print("| %s | %dx%d | %d | %s | %.2f | %.2f |" % (r["model"], r["shape"][0], r["shape"][1], r["threads"],
-                  " | ".join(str(t.get(l, "-")) for l in labels), t.get("polytope fp32", 0) / f, t.get("polytope bf16", 0) / f))
+            print("| %s | %dx%d | %d | %s | %.2f | %.2f | %.2f |" % (r["model"], r["shape"][0], r["shape"][1], r["threads"],
+                  " | ".join(str(t.get(l, "-")) for l in labels), t.get("polytope fp32", 0) / f, t.get("polytope bf16", 0) / f,
+                  t.get("polytope bf16-mixed", 0) / f))
 
 if __name__ == "__main__":
     sys.exit(main())

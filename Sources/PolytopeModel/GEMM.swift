@@ -145,7 +145,7 @@ public final class PackedWeight: @unchecked Sendable {
         let k = Int32(inWidth), n = Int32(outWidth), panels = self.panels
         switch kernel {
         case .avx512:
-            let bfp = precision == .bf16 ? bf16Panels() : nil
+            let bfp = precision.usesBF16 ? bf16Panels() : nil
             let f = UnsafePointer(f32!)
             func run(_ r: Range<Int>, _ p: Range<Int>) {
                 if let bfp {
@@ -164,7 +164,7 @@ public final class PackedWeight: @unchecked Sendable {
                 threading.split(count: panels) { run(0..<rows, $0) }
             }
         case .openBLAS:
-            precondition(precision == .fp32, "bf16 needs the AVX-512 kernels")
+            precondition(!precision.usesBF16, "bf16 needs the AVX-512 kernels")
             raw.withUnsafeBufferPointer { w in
                 let wp = w.baseAddress!
                 func run(_ r: Range<Int>) {

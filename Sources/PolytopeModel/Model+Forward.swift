@@ -37,6 +37,12 @@ extension Model {
             for j in inputIndices[i] { lastUse[j] = max(lastUse[j], i) }
         }
         let keep = Set(targets)
+        // bf16-mixed: the MLPs' input projections (the codes' pre-activations) run in fp32.
+        var fp32Nodes = Set<Int>()
+        if context.precision == .bf16Mixed, let a = spec.anatomy {
+            for b in a.blocks { for h in [b.mlp.pre] + (b.mlp.up.map { [$0] } ?? []) { fp32Nodes.insert(try nodeIndex(hook: h)) } }
+        }
+        let fp32Context = context.with(precision: .fp32)
         var outputs = [Matrix?](repeating: nil, count: layers.count)
         for i in 0...last where needed[i] {
             if let m = overrideAt[i] {
@@ -44,7 +50,7 @@ extension Model {
             } else {
                 let inputs = inputIndices[i].map { outputs[$0]! }
                 let t0 = profile == nil ? 0 : DispatchTime.now().uptimeNanoseconds
-                outputs[i] = try layers[i].forward(inputs, context: context)
+                outputs[i] = try layers[i].forward(inputs, context: fp32Nodes.contains(i) ? fp32Context : context)
                 profile?.add(kind: spec.nodes[i].kind, nanoseconds: DispatchTime.now().uptimeNanoseconds - t0)
             }
             for j in inputIndices[i] where lastUse[j] == i && !keep.contains(j) { outputs[j] = nil }

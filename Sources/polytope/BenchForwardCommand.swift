@@ -31,7 +31,7 @@ struct ForwardBench: ParsableCommand {
     @Option(help: "Threads for the pass (default: all CPUs).")
     var threads = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(help: "Matrix-product precision: fp32 or bf16 (bf16 needs AVX512-BF16).")
+    @Option(help: "Matrix-product precision: fp32, bf16 or bf16-mixed (MLP input projections in fp32); bf16 needs AVX512-BF16.")
     var precision: Precision = .fp32
 
     @Option(help: "Stop at this hook (default: the last node).")

@@ -34,7 +34,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Output directory (created if missing).", valueName: "DIR"))
     var out: String
 
-    @Option(help: "Matrix-product precision: fp32, or bf16 on CPUs with AVX512-BF16.")
+    @Option(help: "Matrix-product precision: fp32, or bf16 / bf16-mixed (MLP input projections in fp32) on CPUs with AVX512-BF16.")
     var precision: Precision = .fp32
 
     @Flag(help: "Write hook outputs even when they hold NaN or infinite values (by default that is an error naming the hook and the first bad row).")

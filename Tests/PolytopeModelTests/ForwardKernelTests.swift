@@ -184,6 +184,48 @@ final class ForwardKernelTests: XCTestCase {
         }
     }
 
+    /// bf16-mixed: every MLP input projection runs in fp32 on the (bf16-computed) residual
+    /// stream, everything else in bf16. Checked against a double-precision product of the
+    /// captured MLP input with the file's weights (fp32 agrees to ~1e-6; bf16 would miss by
+    /// ~1e-2), while the attention output differs from the fp32 pass (bf16 ran there).
+    func test_bf16MixedKeepsMLPInputProjectionsInFP32() throws {
+        guard Precision.bf16Mixed.isSupported else {
+            throw XCTSkip("bf16-mixed needs AVX512-BF16: \(Precision.bf16Mixed.unsupportedReason ?? "")")
+        }
+        for name in ["gpt2-gelu", "bert", "llama-gqa"] {
+            let out = Fixtures.tempDir().appendingPathComponent("\(name).pb").path
+            let dir = name == "llama-gqa" ? Fixtures.repoRoot.appendingPathComponent("Tests/Fixtures/families/llama-gqa") : Fixtures.runtime(name)
+            let spec = try HFImporter.convert(directory: dir.path, options: .init(outputPath: out, externalWeights: false))
+            try ModelFile.write(spec, to: out)
+            let model = try Model.load(path: out, registry: .builtins())
+            let anatomy = try model.requireAnatomy()
+            let ctx = ForwardContext(sequences: [Array(1...20).map(Int32.init), Array(3...14).map(Int32.init)])
+            for (l, block) in anatomy.blocks.enumerated() {
+                let m = block.mlp
+                let sites = [m.pre] + (m.up.map { [$0] } ?? [])
+                let mixed = try model.forward(ctx.with(precision: .bf16Mixed), capture: [m.input] + sites + [block.attention!])
+                let f32 = try model.forward(ctx, capture: [block.attention!])
+                let attnDiff = zip(mixed[block.attention!]!.data, f32[block.attention!]!.data).map { abs($0 - $1) }.max()!
+                XCTAssertGreaterThan(attnDiff, 1e-5, "\(name) block \(l): attention identical to fp32, so bf16 did not run there")
+                let x = mixed[m.input]!
+                for site in sites {
+                    let i = try model.nodeIndex(hook: site)
+                    let (w, b) = try XCTUnwrap(model.layers[i] as? AffineLayer).affineWeights(model.weights)
+                    let units = model.widths[i], y = mixed[site]!
+                    var worst = 0.0
+                    for r in 0..<x.rows {
+                        for j in 0..<units {
+                            var acc = Double(b.isEmpty ? 0 : b[j])
+                            for k in 0..<x.cols { acc += Double(x.data[r * x.cols + k]) * Double(w[k * units + j]) }
+                            worst = max(worst, abs(acc - Double(y.data[r * units + j])) / max(1, abs(acc)))
+                        }
+                    }
+                    XCTAssertLessThan(worst, 1e-5, "\(name) block \(l) \(site): not an fp32 product of its input")
+                }
+            }
+        }
+    }
+
     func test_bf16RefusedWhereUnsupported() throws {
         let model = try Model.load(path: Fixtures.repoRoot.appendingPathComponent("models/gpt2-relu.pb").path, registry: .builtins())
         let ctx = ForwardContext(sequences: [[1, 2, 3]]).with(precision: .bf16)
