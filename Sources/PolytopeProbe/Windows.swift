@@ -34,13 +34,19 @@ public struct WindowPlanner: Sendable {
         self.suffix = suffix
     }
 
+    /// Default window length for models with longer contexts (SmolLM2's 8,192): windows of
+    /// GPT-2's length keep attention's cost per token bounded and give the paper protocol's
+    /// few tokens per window a thousand times a megabyte of text, not a hundred.
+    public static let defaultContextCap = 1024
+
     /// The planner for a model: its anatomy's sequence markers around every window, and
-    /// `context` tokens in all (markers included; default and cap: the model's context length).
+    /// `context` tokens in all (markers included; default: the model's context length, at most
+    /// `defaultContextCap`; cap: the model's context length).
     public static func forModel(_ model: Model, context: Int? = nil, stride: Int? = nil,
                                 sampling: TokenSampling = .all) throws -> WindowPlanner {
         let anatomy = try model.requireAnatomy()
         let modelContext = model.spec.contextLength > 0 ? model.spec.contextLength : Int.max
-        let ctx = min(context ?? modelContext, modelContext)
+        let ctx = min(context ?? (modelContext == Int.max ? Int.max : min(modelContext, defaultContextCap)), modelContext)
         guard ctx != Int.max else { throw ModelError.badInput("the model states no context length: give one (--context)") }
         let prefix = anatomy.prefixTokens, suffix = anatomy.suffixTokens
         guard ctx > prefix.count + suffix.count else {

@@ -53,7 +53,7 @@ struct ProbeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Output directory.", valueName: "DIR"))
     var out: String
 
-    @Option(help: ArgumentHelp("Window length in tokens (default: the model's context length).", valueName: "N"))
+    @Option(help: ArgumentHelp("Window length in tokens, markers included (default: the model's context length, at most 1024; longer contexts such as SmolLM2's 8192 need --context N).", valueName: "N"))
     var context: Int?
 
     @Option(help: ArgumentHelp("Tokens between window starts (default: the window length, no overlap).", valueName: "N"))
