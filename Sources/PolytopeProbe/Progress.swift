@@ -1,12 +1,17 @@
 import Foundation
 
-/// A one-line progress bar on stderr: done / total, rate, time left. Silent when stderr is
-/// not a terminal (unless forced) or when quiet; then only a final line is printed when asked.
+/// A one-line progress bar on stderr: done / total, rate, time left. When stderr is not a
+/// terminal (a log file, a Slurm job) a plain line with the same numbers every
+/// `logInterval` seconds instead; nothing when quiet.
 public final class ProgressBar: @unchecked Sendable {
     let label: String
     let total: Int
     let unit: String
     let enabled: Bool
+    /// stderr is a terminal: redraw one line in place.
+    let terminal: Bool
+    /// Seconds between plain progress lines when stderr is not a terminal.
+    public static let logInterval = 30.0
     let start = Date()
     var lastDraw = Date.distantPast
     /// Work already done before this run (a resumed probe): not counted in the rate.
@@ -16,13 +21,15 @@ public final class ProgressBar: @unchecked Sendable {
         self.label = label
         self.total = total
         self.unit = unit
-        self.enabled = !quiet && isatty(STDERR_FILENO) == 1
+        self.terminal = isatty(STDERR_FILENO) == 1
+        self.enabled = !quiet
+        if !terminal { lastDraw = start }
     }
 
     public func update(_ done: Int, force: Bool = false) {
         guard enabled else { return }
         let now = Date()
-        guard force || now.timeIntervalSince(lastDraw) > 0.1 else { return }
+        guard force || now.timeIntervalSince(lastDraw) > (terminal ? 0.1 : Self.logInterval) else { return }
         lastDraw = now
         let elapsed = now.timeIntervalSince(start)
         let rate = elapsed > 0 ? Double(done - initial) / elapsed : 0
@@ -31,12 +38,17 @@ public final class ProgressBar: @unchecked Sendable {
         let filled = Int(frac * Double(width))
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
         let left = rate > 0 && total > done ? ProgressBar.duration(Double(total - done) / rate) : "--"
+        guard terminal else {
+            let percent = total > 0 ? " (\(Int(frac * 100))%)" : ""
+            FileHandle.standardError.write(Data("\(label): \(done)/\(total) \(unit)\(percent), \(Int(rate)) \(unit)/s, \(left) left\n".utf8))
+            return
+        }
         let line = "\(label) \(bar) \(done)/\(total) \(unit)  \(Int(rate)) \(unit)/s  \(left) left"
         FileHandle.standardError.write(Data(("\r\u{1B}[2K" + line).utf8))
     }
 
     public func finish() {
-        guard enabled else { return }
+        guard enabled, terminal else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
     }
 
