@@ -40,7 +40,7 @@ final class AttentionLayer: AttentionLikeLayer, @unchecked Sendable {
                 AttentionKernel.run(batch: context.batch, seqLen: context.seqLen, heads: heads, kvHeads: heads, headDim: dh,
                                     q: base, ldq: ld, k: base + d, ldk: ld, v: base + 2 * d, ldv: ld,
                                     out: c.baseAddress!, ldo: d, lengths: context.lengths, causal: causal,
-                                    scale: 1 / Float(dh).squareRoot(), threading: context.threading)
+                                    scale: 1 / Float(dh).squareRoot(), threading: context.threading, precision: context.precision)
             }
             count = x.rows * d
         }

@@ -47,7 +47,7 @@ final class RotaryAttentionLayer: Layer, @unchecked Sendable {
                 AttentionKernel.run(batch: context.batch, seqLen: t, heads: heads, kvHeads: kvHeads, headDim: hd,
                                     q: base, ldq: ld, k: base + qw, ldk: ld, v: base + qw + kvHeads * hd, ldv: ld,
                                     out: c.baseAddress!, ldo: qw, lengths: context.lengths, causal: causal,
-                                    scale: 1 / Float(hd).squareRoot(), threading: context.threading)
+                                    scale: 1 / Float(hd).squareRoot(), threading: context.threading, precision: context.precision)
             }
             count = x.rows * qw
         }

@@ -9,8 +9,9 @@ import CKernels
 /// out at column h * headDim. Query i sees keys j < lengths[b] (and j <= i when causal); a
 /// query that sees no key gets zeros. Parallel over batch x heads, one contiguous share per
 /// thread. On AVX-512 a fused tiled kernel (CKernels `ck_attention_avx512`: at most 8 x seqLen
-/// scores at a time, invisible key blocks skipped); elsewhere two OpenBLAS sgemms and a
-/// softmax per (sequence, head).
+/// scores at a time, invisible key blocks skipped; with precision `.bf16` its twin
+/// `ck_attention_bf16_avx512`, both products in bf16 with fp32 sums); elsewhere two OpenBLAS
+/// sgemms and a softmax per (sequence, head).
 ///
 /// - Complexity: O(batch * heads * seqLen * visibleKeys * headDim).
 public enum AttentionKernel {
@@ -18,7 +19,7 @@ public enum AttentionKernel {
                            q: UnsafePointer<Float>, ldq: Int, k: UnsafePointer<Float>, ldk: Int,
                            v: UnsafePointer<Float>, ldv: Int, out: UnsafeMutablePointer<Float>, ldo: Int,
                            lengths: [Int], causal: Bool, scale: Float, threading: Threading,
-                           kernel: GEMMKernel = .chosen) {
+                           precision: Precision = .fp32, kernel: GEMMKernel = .chosen) {
         precondition(heads > 0 && kvHeads > 0 && heads % kvHeads == 0 && lengths.count == batch)
         let items = batch * heads
         guard items > 0, t > 0 else { return }
@@ -28,7 +29,14 @@ public enum AttentionKernel {
             precondition(CPU.features.contains(.avx512), "the AVX-512 attention on a CPU without AVX-512")
             let lens = lengths.map { Int32(clamping: $0) }
             lens.withUnsafeBufferPointer { l in
+                // Precision bf16 (not bf16-mixed): the scores and the weighted sum in bf16 too.
+                let bf16 = precision == .bf16
                 threading.split(count: items) { r in
+                    if bf16 {
+                        ck_attention_bf16_avx512(Int32(batch), Int32(t), Int32(heads), Int32(kvHeads), Int32(dh), q, ldq, k, ldk, v, ldv,
+                                                 out, ldo, l.baseAddress!, causal ? 1 : 0, scale, Int32(r.lowerBound), Int32(r.upperBound))
+                        return
+                    }
                     ck_attention_avx512(Int32(batch), Int32(t), Int32(heads), Int32(kvHeads), Int32(dh), q, ldq, k, ldk, v, ldv,
                                         out, ldo, l.baseAddress!, causal ? 1 : 0, scale, Int32(r.lowerBound), Int32(r.upperBound))
                 }

@@ -1,9 +1,10 @@
 /// Arithmetic of the forward pass's matrix products. `.fp32` everywhere by default; `.bf16`
-/// (opt-in) rounds weights and activations to bfloat16 at each GEMM and accumulates in fp32
-/// (AVX512-BF16 `vdpbf16ps`); attention, norms and activations stay fp32. `.bf16Mixed` does
-/// the same except for the MLPs' input projections (`mlp.pre`, and `mlp.up` of gated MLPs:
-/// the products whose signs are the polytope codes), which stay fp32: about a third of a
-/// block's GEMM work, for roughly a third fewer flipped bits (bench/README.md).
+/// (opt-in) rounds the inputs of every product to bfloat16 and accumulates in fp32
+/// (AVX512-BF16 `vdpbf16ps`): the GEMMs and attention's scores and weighted sums; softmax,
+/// norms and activations stay fp32. `.bf16Mixed` rounds the GEMMs' inputs except those of the
+/// MLPs' input projections (`mlp.pre`, and `mlp.up` of gated MLPs: the products whose signs are
+/// the polytope codes) and keeps attention fp32: about a third of a block's GEMM work in fp32,
+/// for roughly a third fewer flipped bits (bench/README.md).
 public enum Precision: String, Sendable, CaseIterable, Codable {
     case fp32
     case bf16

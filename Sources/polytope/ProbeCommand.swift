@@ -80,7 +80,7 @@ struct ProbeCommand: ParsableCommand {
     @Option(help: "Parallel batches / clustering threads (default: all cores).")
     var threads = ProcessInfo.processInfo.activeProcessorCount
 
-    @Option(help: "Matrix-product precision of the forward pass: fp32; bf16 (AVX512-BF16 CPUs: every product's inputs rounded to bfloat16, fp32 sums; on MiniLM layer 3 99.87% of bits agree with fp32); bf16-mixed (bf16 but the MLP input projections, whose signs are the codes, in fp32: 99.91%). A run never resumes across precisions.")
+    @Option(help: "Matrix-product precision of the forward pass: fp32; bf16 (AVX512-BF16 CPUs: every product's inputs rounded to bfloat16, attention's too, fp32 sums; on MiniLM layer 3 99.86% of bits agree with fp32); bf16-mixed (bf16 but the MLP input projections, whose signs are the codes, in fp32: 99.91%). A run never resumes across precisions.")
     var precision: Precision = .fp32
 
     @Flag(help: "Gated MLPs (SwiGLU, GeGLU): add the up projection's sign as a second bit per unit (codes twice as wide: the gate's bits, then W_up x > 0), e.g. polytope probe --model models/smollm2.pb --layer 10 --up-sign --out DIR.")

@@ -97,6 +97,77 @@ final class ForwardKernelTests: XCTestCase {
         }
     }
 
+    /// Precision bf16: the fused kernel's q.k and p.v in bf16 against a double-precision
+    /// reference over bf16-rounded q, k, v and probabilities (both products' inputs rounded
+    /// as the kernel rounds them): much closer to it than to the unrounded reference.
+    func test_bf16AttentionMatchesRoundedReference() throws {
+        guard Precision.bf16.isSupported else {
+            throw XCTSkip("bf16 kernels need AVX512-BF16: \(Precision.bf16.unsupportedReason ?? "")")
+        }
+        func bf16(_ x: Float) -> Float {
+            var u = x.bitPattern
+            u = u &+ 0x7fff &+ ((u >> 16) & 1)
+            return Float(bitPattern: u & 0xffff0000)
+        }
+        let batch = 2, t = 37, lengths = [37, 19]
+        for (heads, kvHeads, dh) in [(4, 4, 32), (4, 2, 24), (2, 1, 17)] {
+            let ld = heads * dh + 2, ldk = kvHeads * dh + 3
+            let q = values(batch * t * ld, seed: 21), k = values(batch * t * ldk, seed: 22), v = values(batch * t * ldk, seed: 23)
+            for causal in [false, true] {
+                func reference(_ r: (Float) -> Float) -> [Double] {
+                    var out = [Double](repeating: 0, count: batch * t * ld)
+                    for b in 0..<batch {
+                        for h in 0..<heads {
+                            let g = h / (heads / kvHeads)
+                            for i in 0..<t {
+                                let vis = causal ? min(lengths[b], i + 1) : lengths[b]
+                                var sc = [Double](repeating: 0, count: vis)
+                                for j in 0..<vis {
+                                    for c in 0..<dh { sc[j] += Double(r(q[(b * t + i) * ld + h * dh + c])) * Double(r(k[(b * t + j) * ldk + g * dh + c])) }
+                                    sc[j] /= Double(dh).squareRoot()
+                                }
+                                let mx = sc.max() ?? 0
+                                let e = sc.map { Foundation.exp($0 - mx) }, sum = e.reduce(0, +)
+                                for c in 0..<dh {
+                                    var o = 0.0
+                                    for j in 0..<vis { o += Double(r(Float(e[j] / sum))) * Double(r(v[(b * t + j) * ldk + g * dh + c])) }
+                                    out[(b * t + i) * ld + h * dh + c] = o
+                                }
+                            }
+                        }
+                    }
+                    return out
+                }
+                let rounded = reference(bf16), exact = reference { $0 }
+                for threads in [1, 2] {
+                    var out = [Float](repeating: .nan, count: batch * t * ld)
+                    q.withUnsafeBufferPointer { qp in k.withUnsafeBufferPointer { kp in v.withUnsafeBufferPointer { vp in
+                        out.withUnsafeMutableBufferPointer { op in
+                            AttentionKernel.run(batch: batch, seqLen: t, heads: heads, kvHeads: kvHeads, headDim: dh,
+                                                q: qp.baseAddress!, ldq: ld, k: kp.baseAddress!, ldk: ldk, v: vp.baseAddress!, ldv: ldk,
+                                                out: op.baseAddress!, ldo: ld, lengths: lengths, causal: causal,
+                                                scale: 1 / Float(dh).squareRoot(), threading: Threading(threads: threads), precision: .bf16)
+                        }
+                    } } }
+                    var errRounded = 0.0, errExact = 0.0, worst = 0.0
+                    for r in 0..<(batch * t) {
+                        for c in 0..<(heads * dh) {
+                            let d = abs(Double(out[r * ld + c]) - rounded[r * ld + c])
+                            worst = max(worst, d)
+                            errRounded += d
+                            errExact += abs(Double(out[r * ld + c]) - exact[r * ld + c])
+                        }
+                        XCTAssertTrue(out[r * ld + heads * dh].isNaN, "wrote past the heads' columns")
+                    }
+                    let label = "heads \(heads)/\(kvHeads) dh \(dh) causal \(causal) threads \(threads)"
+                    XCTAssertLessThan(worst, 5e-3, label)
+                    XCTAssertGreaterThan(errExact, 0, label)
+                    XCTAssertLessThan(errRounded, 0.2 * errExact, "\(label): not the bf16 products")
+                }
+            }
+        }
+    }
+
     func test_attentionKernelMatchesNaive() throws {
         let batch = 3, t = 21
         let lengths = [21, 5, 0]

@@ -76,6 +76,12 @@ void ck_attention_avx512(int batch, int t, int heads, int kv_heads, int dh, cons
                          const float *k, long ldk, const float *v, long ldv, float *out, long ldo,
                          const int *lengths, int causal, float scale, int item0, int item1);
 
+/** ck_attention_avx512 with q.k and p.v in bf16 (round to nearest even, fp32 sums; softmax
+    fp32). Needs AVX512-BF16. Same work. */
+void ck_attention_bf16_avx512(int batch, int t, int heads, int kv_heads, int dh, const float *q, long ldq,
+                              const float *k, long ldk, const float *v, long ldv, float *out, long ldo,
+                              const int *lengths, int causal, float scale, int item0, int item1);
+
 /** y[i] = gelu(x[i]) (exact erf form, rational erf as PolytopeLens' Swift one) for i < n; y may be x. AVX-512 F. */
 void ck_gelu_avx512(const float *x, float *y, long n);
 /** y[i] = 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) (GPT-2's gelu_new), tanh from e^(2u); y may be x. AVX-512 F. */

@@ -1,0 +1,137 @@
+/* The fused tiled attention of attention.c with its two products in bf16 (AVX512-BF16
+   vdpbf16ps, fp32 sums): scores q.k over pairs of head-dimension columns, and the weighted
+   sum p.v over pairs of keys. Softmax stays fp32. Same tiling, masks and skipping. */
+#include "include/ckforward.h"
+#include "scratch.h"
+#include "vecmath.h"
+#include <math.h>
+#include <stdlib.h>
+
+#if defined(__x86_64__)
+#define BQ 8
+#define TA16 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512bf16,fma")))
+
+static inline __mmask16 lanes16b(int n) { return n >= 16 ? (__mmask16)0xFFFF : n <= 0 ? 0 : (__mmask16)((1u << n) - 1); }
+
+static inline uint32_t pair(float lo, float hi) { return (uint32_t)ck_f32_to_bf16(lo) | ((uint32_t)ck_f32_to_bf16(hi) << 16); }
+
+TA16 void ck_attention_bf16_avx512(int batch, int t, int heads, int kv_heads, int dh, const float *q, long ldq,
+                                   const float *k, long ldk, const float *v, long ldv, float *out, long ldo,
+                                   const int *lengths, int causal, float scale, int item0, int item1) {
+    (void)batch;
+    if (t <= 0 || dh <= 0) return;
+    int tp = (t + 15) & ~15, dh2 = (dh + 1) / 2, group = heads / (kv_heads > 0 ? kv_heads : heads);
+    if (group < 1) group = 1;
+    /* kt: dh2 rows of tp key pairs (k[j][2c], k[j][2c+1]); vb: tp/2 rows of dh value pairs
+       (v[2i][c], v[2i+1][c]); s: BQ x tp fp32 scores; qp: BQ x dh2 query pairs. */
+    size_t ktN = (size_t)dh2 * tp, vN = (size_t)(tp / 2) * dh, sN = (size_t)BQ * tp, qN = (size_t)BQ * dh2, pN = (size_t)BQ * (tp / 2);
+    uint32_t *kt = ck_scratch(1, sizeof(uint32_t) * (ktN + vN + qN + pN) + sizeof(float) * sN);
+    if (!kt) abort();
+    uint32_t *vb = kt + ktN, *qp = vb + vN, *sp = qp + qN;
+    float *s = (float *)(sp + pN);
+    for (int item = item0; item < item1; item++) {
+        int b = item / heads, h = item % heads, g = h / group;
+        int L = lengths[b] < t ? lengths[b] : t;
+        if (L < 0) L = 0;
+        int L16 = (L + 15) & ~15;
+        for (int j = 0; j < L16; j++) {
+            const float *kr = k + (long)(b * t + j) * ldk + (long)g * dh;
+            for (int c = 0; c < dh2; c++)
+                kt[(size_t)c * tp + j] = j < L ? pair(kr[2 * c], 2 * c + 1 < dh ? kr[2 * c + 1] : 0) : 0;
+        }
+        for (int i = 0; i < L16 / 2; i++) {
+            int j0 = 2 * i, j1 = 2 * i + 1;
+            const float *v0 = v + (long)(b * t + j0) * ldv + (long)g * dh, *v1 = v + (long)(b * t + j1) * ldv + (long)g * dh;
+            for (int c = 0; c < dh; c++) vb[(size_t)i * dh + c] = pair(j0 < L ? v0[c] : 0, j1 < L ? v1[c] : 0);
+        }
+        for (int i0 = 0; i0 < t; i0 += BQ) {
+            int rows = t - i0 < BQ ? t - i0 : BQ;
+            int vis[BQ], span = 0;
+            for (int r = 0; r < BQ; r++) {
+                int i = i0 + (r < rows ? r : rows - 1);
+                vis[r] = causal ? (L < i + 1 ? L : i + 1) : L;
+                if (r < rows && vis[r] > span) span = vis[r];
+                const float *qr = q + (long)(b * t + i) * ldq + (long)h * dh;
+                for (int c = 0; c < dh2; c++) qp[r * dh2 + c] = pair(qr[2 * c], 2 * c + 1 < dh ? qr[2 * c + 1] : 0);
+            }
+            if (span == 0) {
+                for (int r = 0; r < rows; r++) {
+                    float *o = out + (long)(b * t + i0 + r) * ldo + (long)h * dh;
+                    for (int c = 0; c < dh; c++) o[c] = 0;
+                }
+                continue;
+            }
+            int span16 = (span + 15) & ~15;
+            /* Scores, 16 keys at a time, two head columns per instruction. */
+            for (int j = 0; j < span16; j += 16) {
+                __m512 acc[BQ];
+                for (int r = 0; r < BQ; r++) acc[r] = _mm512_setzero_ps();
+                for (int c = 0; c < dh2; c++) {
+                    __m512bh kv = (__m512bh)_mm512_loadu_si512(kt + (size_t)c * tp + j);
+#pragma clang loop unroll(full)
+                    for (int r = 0; r < BQ; r++)
+                        acc[r] = _mm512_dpbf16_ps(acc[r], (__m512bh)_mm512_set1_epi32((int)qp[r * dh2 + c]), kv);
+                }
+                for (int r = 0; r < BQ; r++) _mm512_storeu_ps(s + (size_t)r * tp + j, _mm512_mul_ps(acc[r], _mm512_set1_ps(scale)));
+            }
+            /* Masked softmax (fp32), as in attention.c; zeros up to span16. */
+            for (int r = 0; r < BQ; r++) {
+                float *sr = s + (size_t)r * tp;
+                int n = vis[r];
+                if (n == 0) {
+                    for (int j = 0; j < span16; j += 16) _mm512_storeu_ps(sr + j, _mm512_setzero_ps());
+                    continue;
+                }
+                __m512 mx = _mm512_set1_ps(-INFINITY);
+                for (int j = 0; j < n; j += 16) mx = _mm512_mask_max_ps(mx, lanes16b(n - j), mx, _mm512_loadu_ps(sr + j));
+                __m512 mv = _mm512_set1_ps(_mm512_reduce_max_ps(mx));
+                __m512 sum = _mm512_setzero_ps();
+                for (int j = 0; j < span16; j += 16) {
+                    __m512 e = _mm512_maskz_mov_ps(lanes16b(n - j), ck_exp512(_mm512_sub_ps(_mm512_loadu_ps(sr + j), mv)));
+                    sum = _mm512_add_ps(sum, e);
+                    _mm512_storeu_ps(sr + j, e);
+                }
+                __m512 inv = _mm512_set1_ps(1.0f / _mm512_reduce_add_ps(sum));
+                for (int j = 0; j < span16; j += 16) _mm512_storeu_ps(sr + j, _mm512_mul_ps(_mm512_loadu_ps(sr + j), inv));
+            }
+            /* Probabilities as bf16 pairs of keys (p[2i], p[2i+1]) (RNE), 32 at a time. */
+            for (int r = 0; r < BQ; r++) {
+                const float *sr = s + (size_t)r * tp;
+                uint32_t *pr = sp + (size_t)r * (tp / 2);
+                for (int j = 0; j < span16; j += 32) {
+                    __m512 hi = j + 16 < span16 ? _mm512_loadu_ps(sr + j + 16) : _mm512_setzero_ps();
+                    __m512i h = (__m512i)_mm512_cvtne2ps_pbh(hi, _mm512_loadu_ps(sr + j));
+                    if (j + 16 < span16) _mm512_storeu_si512(pr + j / 2, h);
+                    else _mm256_storeu_si256((__m256i *)(pr + j / 2), _mm512_castsi512_si256(h));
+                }
+            }
+            /* Weighted sum, two keys per instruction, 32 output columns at a time. */
+            int pairs = (span + 1) / 2;
+            for (int c0 = 0; c0 < dh; c0 += 32) {
+                __mmask16 m0 = lanes16b(dh - c0), m1 = lanes16b(dh - c0 - 16);
+                __m512 a0[BQ], a1[BQ];
+                for (int r = 0; r < BQ; r++) a0[r] = a1[r] = _mm512_setzero_ps();
+                for (int i = 0; i < pairs; i++) {
+                    const uint32_t *vr = vb + (size_t)i * dh + c0;
+                    __m512bh v0 = (__m512bh)_mm512_maskz_loadu_epi32(m0, vr), v1 = (__m512bh)_mm512_maskz_loadu_epi32(m1, vr + 16);
+#pragma clang loop unroll(full)
+                    for (int r = 0; r < BQ; r++) {
+                        __m512bh pr = (__m512bh)_mm512_set1_epi32((int)sp[(size_t)r * (tp / 2) + i]);
+                        a0[r] = _mm512_dpbf16_ps(a0[r], pr, v0);
+                        a1[r] = _mm512_dpbf16_ps(a1[r], pr, v1);
+                    }
+                }
+                for (int r = 0; r < rows; r++) {
+                    float *o = out + (long)(b * t + i0 + r) * ldo + (long)h * dh + c0;
+                    _mm512_mask_storeu_ps(o, m0, a0[r]);
+                    _mm512_mask_storeu_ps(o + 16, m1, a1[r]);
+                }
+            }
+        }
+    }
+}
+#else
+void ck_attention_bf16_avx512(int batch, int t, int heads, int kv_heads, int dh, const float *q, long ldq,
+                              const float *k, long ldk, const float *v, long ldv, float *out, long ldo,
+                              const int *lengths, int causal, float scale, int item0, int item1) { abort(); }
+#endif
