@@ -13,7 +13,6 @@
 
 static inline __mmask16 lanes16b(int n) { return n >= 16 ? (__mmask16)0xFFFF : n <= 0 ? 0 : (__mmask16)((1u << n) - 1); }
 
-static inline uint32_t pair(float lo, float hi) { return (uint32_t)ck_f32_to_bf16(lo) | ((uint32_t)ck_f32_to_bf16(hi) << 16); }
 
 TA16 void ck_attention_bf16_avx512(int batch, int t, int heads, int kv_heads, int dh, const float *q, long ldq,
                                    const float *k, long ldk, const float *v, long ldv, float *out, long ldo,
@@ -34,15 +33,34 @@ TA16 void ck_attention_bf16_avx512(int batch, int t, int heads, int kv_heads, in
         int L = lengths[b] < t ? lengths[b] : t;
         if (L < 0) L = 0;
         int L16 = (L + 15) & ~15;
+        /* K as column pairs, 32 head columns (16 pairs) per conversion, scattered to their rows. */
         for (int j = 0; j < L16; j++) {
+            if (j >= L) {
+                for (int c = 0; c < dh2; c++) kt[(size_t)c * tp + j] = 0;
+                continue;
+            }
             const float *kr = k + (long)(b * t + j) * ldk + (long)g * dh;
-            for (int c = 0; c < dh2; c++)
-                kt[(size_t)c * tp + j] = j < L ? pair(kr[2 * c], 2 * c + 1 < dh ? kr[2 * c + 1] : 0) : 0;
+            for (int c = 0; c < dh2; c += 16) {
+                int n = dh - 2 * c; /* floats left in the row */
+                __m512 lo = _mm512_maskz_loadu_ps(lanes16b(n), kr + 2 * c), hi = _mm512_maskz_loadu_ps(lanes16b(n - 16), kr + 2 * c + 16);
+                uint32_t tmp[16];
+                _mm512_storeu_si512(tmp, (__m512i)_mm512_cvtne2ps_pbh(hi, lo));
+                int m = dh2 - c < 16 ? dh2 - c : 16;
+                for (int q2 = 0; q2 < m; q2++) kt[(size_t)(c + q2) * tp + j] = tmp[q2];
+            }
         }
+        /* V as key pairs: (v[2i][c], v[2i+1][c]), 16 columns per conversion. */
         for (int i = 0; i < L16 / 2; i++) {
             int j0 = 2 * i, j1 = 2 * i + 1;
             const float *v0 = v + (long)(b * t + j0) * ldv + (long)g * dh, *v1 = v + (long)(b * t + j1) * ldv + (long)g * dh;
-            for (int c = 0; c < dh; c++) vb[(size_t)i * dh + c] = pair(j0 < L ? v0[c] : 0, j1 < L ? v1[c] : 0);
+            for (int c = 0; c < dh; c += 16) {
+                __mmask16 m = lanes16b(dh - c);
+                __m512 a = j0 < L ? _mm512_maskz_loadu_ps(m, v0 + c) : _mm512_setzero_ps();
+                __m512 e = j1 < L ? _mm512_maskz_loadu_ps(m, v1 + c) : _mm512_setzero_ps();
+                __m512i lo16 = _mm512_cvtepu16_epi32((__m256i)_mm512_cvtneps_pbh(a));
+                __m512i hi16 = _mm512_slli_epi32(_mm512_cvtepu16_epi32((__m256i)_mm512_cvtneps_pbh(e)), 16);
+                _mm512_mask_storeu_epi32(vb + (size_t)i * dh + c, m, _mm512_or_si512(lo16, hi16));
+            }
         }
         for (int i0 = 0; i0 < t; i0 += BQ) {
             int rows = t - i0 < BQ ? t - i0 : BQ;
@@ -52,7 +70,11 @@ TA16 void ck_attention_bf16_avx512(int batch, int t, int heads, int kv_heads, in
                 vis[r] = causal ? (L < i + 1 ? L : i + 1) : L;
                 if (r < rows && vis[r] > span) span = vis[r];
                 const float *qr = q + (long)(b * t + i) * ldq + (long)h * dh;
-                for (int c = 0; c < dh2; c++) qp[r * dh2 + c] = pair(qr[2 * c], 2 * c + 1 < dh ? qr[2 * c + 1] : 0);
+                for (int c = 0; c < dh2; c += 16) {
+                    int n = dh - 2 * c;
+                    __m512 lo = _mm512_maskz_loadu_ps(lanes16b(n), qr + 2 * c), hi = _mm512_maskz_loadu_ps(lanes16b(n - 16), qr + 2 * c + 16);
+                    _mm512_mask_storeu_epi32(qp + r * dh2 + c, lanes16b(dh2 - c), (__m512i)_mm512_cvtne2ps_pbh(hi, lo));
+                }
             }
             if (span == 0) {
                 for (int r = 0; r < rows; r++) {
