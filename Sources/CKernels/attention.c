@@ -3,14 +3,12 @@
    span only the keys it can see (padding and, when causal, future keys are never computed). */
 #include "include/ckforward.h"
 #include "scratch.h"
-#include "vecmath.h"
+#include "attention_tile.h"
 #include <math.h>
 #include <stdlib.h>
 
 #if defined(__x86_64__)
-#define BQ 8
-
-static inline __mmask16 lanes16(int n) { return n >= 16 ? (__mmask16)0xFFFF : n <= 0 ? 0 : (__mmask16)((1u << n) - 1); }
+#define BQ CK_BQ
 
 CK_T512 void ck_attention_avx512(int batch, int t, int heads, int kv_heads, int dh, const float *q, long ldq,
                                  const float *k, long ldk, const float *v, long ldv, float *out, long ldo,
@@ -38,14 +36,9 @@ CK_T512 void ck_attention_avx512(int batch, int t, int heads, int kv_heads, int 
             for (int j = L; j < L16; j++) kt[(size_t)c * tp + j] = 0;
         for (int i0 = 0; i0 < t; i0 += BQ) {
             int rows = t - i0 < BQ ? t - i0 : BQ;
-            int vis[BQ], span = 0;
+            int vis[BQ], span = ck_tile_visibility(i0, rows, L, causal, vis);
             const float *qr[BQ];
-            for (int r = 0; r < BQ; r++) {
-                int i = i0 + (r < rows ? r : rows - 1);
-                vis[r] = causal ? (L < i + 1 ? L : i + 1) : L;
-                if (r < rows && vis[r] > span) span = vis[r];
-                qr[r] = q + (long)(b * t + i) * ldq + (long)h * dh;
-            }
+            for (int r = 0; r < BQ; r++) qr[r] = q + (long)(b * t + i0 + (r < rows ? r : rows - 1)) * ldq + (long)h * dh;
             if (span == 0) {
                 for (int r = 0; r < rows; r++) {
                     float *o = out + (long)(b * t + i0 + r) * ldo + (long)h * dh;
@@ -65,29 +58,11 @@ CK_T512 void ck_attention_avx512(int batch, int t, int heads, int kv_heads, int 
                 }
                 for (int r = 0; r < BQ; r++) _mm512_storeu_ps(s + (size_t)r * tp + j, _mm512_mul_ps(acc[r], _mm512_set1_ps(scale)));
             }
-            /* Masked softmax of each row over its visible keys; the rest of the span gets 0. */
-            for (int r = 0; r < BQ; r++) {
-                float *sr = s + (size_t)r * tp;
-                int n = vis[r];
-                if (n == 0) {
-                    for (int j = 0; j < span16; j += 16) _mm512_storeu_ps(sr + j, _mm512_setzero_ps());
-                    continue;
-                }
-                __m512 mx = _mm512_set1_ps(-INFINITY);
-                for (int j = 0; j < n; j += 16) mx = _mm512_mask_max_ps(mx, lanes16(n - j), mx, _mm512_loadu_ps(sr + j));
-                __m512 mv = _mm512_set1_ps(_mm512_reduce_max_ps(mx));
-                __m512 sum = _mm512_setzero_ps();
-                for (int j = 0; j < span16; j += 16) {
-                    __m512 e = _mm512_maskz_mov_ps(lanes16(n - j), ck_exp512(_mm512_sub_ps(_mm512_loadu_ps(sr + j), mv)));
-                    sum = _mm512_add_ps(sum, e);
-                    _mm512_storeu_ps(sr + j, e);
-                }
-                __m512 inv = _mm512_set1_ps(1.0f / _mm512_reduce_add_ps(sum));
-                for (int j = 0; j < span16; j += 16) _mm512_storeu_ps(sr + j, _mm512_mul_ps(_mm512_loadu_ps(sr + j), inv));
-            }
+            /* Masked softmax of each row over its visible keys (fp32); the rest of the span gets 0. */
+            ck_tile_softmax(s, (size_t)tp, vis, span16);
             /* Weighted sum of V rows, 32 output columns at a time. */
             for (int c0 = 0; c0 < dh; c0 += 32) {
-                __mmask16 m0 = lanes16(dh - c0), m1 = lanes16(dh - c0 - 16);
+                __mmask16 m0 = ck_lanes16(dh - c0), m1 = ck_lanes16(dh - c0 - 16);
                 __m512 a0[BQ], a1[BQ];
                 for (int r = 0; r < BQ; r++) a0[r] = a1[r] = _mm512_setzero_ps();
                 for (int j = 0; j < span; j++) {

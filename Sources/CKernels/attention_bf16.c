@@ -3,15 +3,13 @@
    sum p.v over pairs of keys. Softmax stays fp32. Same tiling, masks and skipping. */
 #include "include/ckforward.h"
 #include "scratch.h"
-#include "vecmath.h"
+#include "attention_tile.h"
 #include <math.h>
 #include <stdlib.h>
 
 #if defined(__x86_64__)
-#define BQ 8
+#define BQ CK_BQ
 #define TA16 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512bf16,fma")))
-
-static inline __mmask16 lanes16b(int n) { return n >= 16 ? (__mmask16)0xFFFF : n <= 0 ? 0 : (__mmask16)((1u << n) - 1); }
 
 
 TA16 void ck_attention_bf16_avx512(int batch, int t, int heads, int kv_heads, int dh, const float *q, long ldq,
@@ -42,7 +40,7 @@ TA16 void ck_attention_bf16_avx512(int batch, int t, int heads, int kv_heads, in
             const float *kr = k + (long)(b * t + j) * ldk + (long)g * dh;
             for (int c = 0; c < dh2; c += 16) {
                 int n = dh - 2 * c; /* floats left in the row */
-                __m512 lo = _mm512_maskz_loadu_ps(lanes16b(n), kr + 2 * c), hi = _mm512_maskz_loadu_ps(lanes16b(n - 16), kr + 2 * c + 16);
+                __m512 lo = _mm512_maskz_loadu_ps(ck_lanes16(n), kr + 2 * c), hi = _mm512_maskz_loadu_ps(ck_lanes16(n - 16), kr + 2 * c + 16);
                 uint32_t tmp[16];
                 _mm512_storeu_si512(tmp, (__m512i)_mm512_cvtne2ps_pbh(hi, lo));
                 int m = dh2 - c < 16 ? dh2 - c : 16;
@@ -54,7 +52,7 @@ TA16 void ck_attention_bf16_avx512(int batch, int t, int heads, int kv_heads, in
             int j0 = 2 * i, j1 = 2 * i + 1;
             const float *v0 = v + (long)(b * t + j0) * ldv + (long)g * dh, *v1 = v + (long)(b * t + j1) * ldv + (long)g * dh;
             for (int c = 0; c < dh; c += 16) {
-                __mmask16 m = lanes16b(dh - c);
+                __mmask16 m = ck_lanes16(dh - c);
                 __m512 a = j0 < L ? _mm512_maskz_loadu_ps(m, v0 + c) : _mm512_setzero_ps();
                 __m512 e = j1 < L ? _mm512_maskz_loadu_ps(m, v1 + c) : _mm512_setzero_ps();
                 __m512i lo16 = _mm512_cvtepu16_epi32((__m256i)_mm512_cvtneps_pbh(a));
@@ -64,16 +62,13 @@ TA16 void ck_attention_bf16_avx512(int batch, int t, int heads, int kv_heads, in
         }
         for (int i0 = 0; i0 < t; i0 += BQ) {
             int rows = t - i0 < BQ ? t - i0 : BQ;
-            int vis[BQ], span = 0;
+            int vis[BQ], span = ck_tile_visibility(i0, rows, L, causal, vis);
             for (int r = 0; r < BQ; r++) {
-                int i = i0 + (r < rows ? r : rows - 1);
-                vis[r] = causal ? (L < i + 1 ? L : i + 1) : L;
-                if (r < rows && vis[r] > span) span = vis[r];
-                const float *qr = q + (long)(b * t + i) * ldq + (long)h * dh;
+                const float *qr = q + (long)(b * t + i0 + (r < rows ? r : rows - 1)) * ldq + (long)h * dh;
                 for (int c = 0; c < dh2; c += 16) {
                     int n = dh - 2 * c;
-                    __m512 lo = _mm512_maskz_loadu_ps(lanes16b(n), qr + 2 * c), hi = _mm512_maskz_loadu_ps(lanes16b(n - 16), qr + 2 * c + 16);
-                    _mm512_mask_storeu_epi32(qp + r * dh2 + c, lanes16b(dh2 - c), (__m512i)_mm512_cvtne2ps_pbh(hi, lo));
+                    __m512 lo = _mm512_maskz_loadu_ps(ck_lanes16(n), qr + 2 * c), hi = _mm512_maskz_loadu_ps(ck_lanes16(n - 16), qr + 2 * c + 16);
+                    _mm512_mask_storeu_epi32(qp + r * dh2 + c, ck_lanes16(dh2 - c), (__m512i)_mm512_cvtne2ps_pbh(hi, lo));
                 }
             }
             if (span == 0) {
@@ -96,26 +91,8 @@ TA16 void ck_attention_bf16_avx512(int batch, int t, int heads, int kv_heads, in
                 }
                 for (int r = 0; r < BQ; r++) _mm512_storeu_ps(s + (size_t)r * tp + j, _mm512_mul_ps(acc[r], _mm512_set1_ps(scale)));
             }
-            /* Masked softmax (fp32), as in attention.c; zeros up to span16. */
-            for (int r = 0; r < BQ; r++) {
-                float *sr = s + (size_t)r * tp;
-                int n = vis[r];
-                if (n == 0) {
-                    for (int j = 0; j < span16; j += 16) _mm512_storeu_ps(sr + j, _mm512_setzero_ps());
-                    continue;
-                }
-                __m512 mx = _mm512_set1_ps(-INFINITY);
-                for (int j = 0; j < n; j += 16) mx = _mm512_mask_max_ps(mx, lanes16b(n - j), mx, _mm512_loadu_ps(sr + j));
-                __m512 mv = _mm512_set1_ps(_mm512_reduce_max_ps(mx));
-                __m512 sum = _mm512_setzero_ps();
-                for (int j = 0; j < span16; j += 16) {
-                    __m512 e = _mm512_maskz_mov_ps(lanes16b(n - j), ck_exp512(_mm512_sub_ps(_mm512_loadu_ps(sr + j), mv)));
-                    sum = _mm512_add_ps(sum, e);
-                    _mm512_storeu_ps(sr + j, e);
-                }
-                __m512 inv = _mm512_set1_ps(1.0f / _mm512_reduce_add_ps(sum));
-                for (int j = 0; j < span16; j += 16) _mm512_storeu_ps(sr + j, _mm512_mul_ps(_mm512_loadu_ps(sr + j), inv));
-            }
+            /* Masked softmax of each row over its visible keys (fp32); the rest of the span gets 0. */
+            ck_tile_softmax(s, (size_t)tp, vis, span16);
             /* Probabilities as bf16 pairs of keys (p[2i], p[2i+1]) (RNE), 32 at a time. */
             for (int r = 0; r < BQ; r++) {
                 const float *sr = s + (size_t)r * tp;
@@ -130,7 +107,7 @@ TA16 void ck_attention_bf16_avx512(int batch, int t, int heads, int kv_heads, in
             /* Weighted sum, two keys per instruction, 32 output columns at a time. */
             int pairs = (span + 1) / 2;
             for (int c0 = 0; c0 < dh; c0 += 32) {
-                __mmask16 m0 = lanes16b(dh - c0), m1 = lanes16b(dh - c0 - 16);
+                __mmask16 m0 = ck_lanes16(dh - c0), m1 = ck_lanes16(dh - c0 - 16);
                 __m512 a0[BQ], a1[BQ];
                 for (int r = 0; r < BQ; r++) a0[r] = a1[r] = _mm512_setzero_ps();
                 for (int i = 0; i < pairs; i++) {

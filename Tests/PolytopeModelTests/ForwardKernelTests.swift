@@ -76,11 +76,6 @@ final class ForwardKernelTests: XCTestCase {
         guard Precision.bf16.isSupported else {
             throw XCTSkip("bf16 kernels need AVX512-BF16: \(Precision.bf16.unsupportedReason ?? "")")
         }
-        func bf16(_ x: Float) -> Float {
-            var u = x.bitPattern
-            u = u &+ 0x7fff &+ ((u >> 16) & 1)
-            return Float(bitPattern: u & 0xffff_0000)
-        }
         for (m, k, n) in [(13, 7, 33), (30, 385, 70), (5, 800, 100)] {
             let a = values(m * k, seed: 3), w = values(k * n, seed: 4), bias = values(n, seed: 5)
             let ref = naive(a.map(bf16), w.map(bf16), m: m, k: k, n: n, transposed: true, bias: bias)
@@ -103,11 +98,6 @@ final class ForwardKernelTests: XCTestCase {
     func test_bf16AttentionMatchesRoundedReference() throws {
         guard Precision.bf16.isSupported else {
             throw XCTSkip("bf16 kernels need AVX512-BF16: \(Precision.bf16.unsupportedReason ?? "")")
-        }
-        func bf16(_ x: Float) -> Float {
-            var u = x.bitPattern
-            u = u &+ 0x7fff &+ ((u >> 16) & 1)
-            return Float(bitPattern: u & 0xffff0000)
         }
         let batch = 2, t = 37, lengths = [37, 19]
         for (heads, kvHeads, dh) in [(4, 4, 32), (4, 2, 24), (2, 1, 17)] {
@@ -323,4 +313,11 @@ final class ForwardKernelTests: XCTestCase {
             XCTAssertEqual(z[i], ActivationFunctions.geluTanh(v), accuracy: 2e-6 * max(1, abs(v)), "gelu_new(\(v))")
         }
     }
+}
+
+/// x rounded to bfloat16 (round to nearest even), back as a Float.
+private func bf16(_ x: Float) -> Float {
+    var u = x.bitPattern
+    u = u &+ 0x7fff &+ ((u >> 16) & 1)
+    return Float(bitPattern: u & 0xffff_0000)
 }
