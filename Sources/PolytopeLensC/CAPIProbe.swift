@@ -41,6 +41,8 @@ struct ProbeOptions: Decodable {
     var members: Int?
     var baselines: Bool?
     var restart: Bool?
+    var precision: String?
+    var up_sign: Bool?
 }
 
 func invalid(_ message: String) -> CAPIError { CAPIError(Int32(PL_EINVAL), message) }
@@ -100,6 +102,13 @@ func runProbe(_ o: ProbeOptions) throws {
     config.threads = threads
     config.maxWindows = o.max_windows
     config.keepActivations = o.baselines ?? false
+    let precisionName = o.precision ?? "fp32"
+    guard let precision = Precision(rawValue: precisionName) else {
+        throw invalid("--precision must be one of \(Precision.allCases.map(\.rawValue).joined(separator: ", ")) (got '\(precisionName)')")
+    }
+    if let why = precision.unsupportedReason { throw invalid(why) }
+    config.precision = precision
+    config.upSign = o.up_sign ?? false
 
     var analysis = AnalysisOptions()
     analysis.k = k

@@ -27,7 +27,7 @@ def probe(out, model=None, corpus=None, *, layers=None, k: int = 100, plugins=()
           threads=None, max_windows=None, method: str = "fasterpam", init: str = "auto", memory="4G", mode: str = "auto",
           max_iter: int = 100, samples: int = 5, sample_size=None, members: int = 12, baselines: bool = False,
           restart: bool = False, paragraphs: bool = False, text_field: str = "text", lossy: bool = False,
-          progress: bool = True) -> ProbeDirectory:
+          precision: str = "fp32", up_sign: bool = False, progress: bool = True) -> ProbeDirectory:
     """Runs (or continues) a probe, as `polytope probe --out OUT ...` with the same option names,
     and returns its ProbeDirectory. model/corpus default to the checkout's default model and
     corpora/; corpus may be one path or a list.
@@ -49,7 +49,7 @@ def probe(out, model=None, corpus=None, *, layers=None, k: int = 100, plugins=()
         "max_windows": max_windows, "method": method, "init": init,
         "memory": memory if isinstance(memory, str) else str(int(memory)), "mode": mode, "max_iter": max_iter,
         "samples": samples, "sample_size": sample_size, "members": members, "baselines": baselines, "restart": restart,
-        "paragraphs": paragraphs, "text_field": text_field, "lossy": lossy,
+        "paragraphs": paragraphs, "text_field": text_field, "lossy": lossy, "precision": precision, "up_sign": up_sign,
     }
     opts = {key: v for key, v in opts.items() if v is not None}
     env = dict(os.environ)

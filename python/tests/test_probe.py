@@ -101,3 +101,29 @@ def test_probe_errors_are_one_line(tmp_path, root):
         pl.probe(tmp_path / "y", model=tmp_path / "missing.pb", progress=False)
     with pytest.raises(pl.PolytopeError, match="--tokens must be one of"):
         pl.probe(tmp_path / "z", model=root / "models" / "gpt2-relu.pb", tokens="some", progress=False)
+
+
+def test_probe_precision_equals_cli(cli, root, tmp_path):
+    """precision= reaches the forward pass as the CLI's --precision does (bf16-mixed: the MLP
+    input projections in fp32, everything else bf16); skipped where the CPU lacks AVX512-BF16."""
+    args = ["--model", root / "models" / "gpt2-relu.pb", "--corpus", root / "corpora" / "austen", *CLI_ARGS]
+    r = cli("probe", *args, "--precision", "bf16-mixed", "--out", tmp_path / "cli", check=False)
+    if r.returncode != 0 and "AVX512-BF16" in r.stderr:
+        pytest.skip(r.stderr.strip())
+    assert r.returncode == 0, r.stderr
+    cli("probe", *args, "--out", tmp_path / "fp32")
+    p = pl.probe(tmp_path / "py", model=root / "models" / "gpt2-relu.pb", corpus=root / "corpora" / "austen",
+                 precision="bf16-mixed", progress=False, **SETTINGS)
+    np.testing.assert_array_equal(p.codes(), pl.ProbeDirectory(tmp_path / "cli").codes())
+    assert json.loads((p.path / "probe-state.json").read_text())["fingerprint"]["precision"] == "bf16-mixed"
+    # bf16 really ran: some bits differ from the fp32 run's, and few.
+    fp32 = pl.ProbeDirectory(tmp_path / "fp32").codes()
+    bits = np.unpackbits(fp32, axis=1) != np.unpackbits(p.codes(), axis=1)
+    assert 0 < bits.mean() < 0.01
+
+
+def test_probe_precision_and_up_sign_refusals(tmp_path, root):
+    with pytest.raises(pl.PolytopeError, match="--precision must be one of fp32, bf16, bf16-mixed"):
+        pl.probe(tmp_path / "p", model=root / "models" / "gpt2-relu.pb", precision="fp16", progress=False)
+    with pytest.raises(pl.PolytopeError, match="MLP is not gated"):
+        pl.probe(tmp_path / "u", model=root / "models" / "gpt2-relu.pb", up_sign=True, progress=False, **SETTINGS)
