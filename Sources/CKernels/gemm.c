@@ -131,17 +131,20 @@ T512 void ck_gemm_f32_avx512(int m, int n, int k, const float *a, long lda, cons
     }
 }
 
-INLINE TBF16 void kern_bf16(int kc2, const uint32_t *ap, const uint16_t *b, float *c, long ldc, int mr,
+INLINE TBF16 void kern_bf16(int kc2, const uint32_t *ap, long lda2, const uint16_t *b, float *c, long ldc, int mr,
                             __mmask16 m0, __mmask16 m1, const float *bias, int acc) {
+    /* A rows are bf16 pairs along k, row-major with stride lda2 (no per-block repacking); rows
+       past mr read the last real row and are never stored. */
+    const uint32_t *ar[CK_MR];
+    for (int r = 0; r < CK_MR; r++) ar[r] = ap + (long)(r < mr ? r : mr - 1) * lda2;
     __m512 c0[CK_MR], c1[CK_MR];
     for (int r = 0; r < CK_MR; r++) c0[r] = c1[r] = _mm512_setzero_ps();
     for (int kk = 0; kk < kc2; kk++) {
         __m512bh b0 = (__m512bh)_mm512_loadu_si512(b + kk * 2 * CK_NR);
         __m512bh b1 = (__m512bh)_mm512_loadu_si512(b + kk * 2 * CK_NR + 32);
-        const uint32_t *ar = ap + kk * CK_MR;
 #pragma clang loop unroll(full)
         for (int r = 0; r < CK_MR; r++) {
-            __m512bh av = (__m512bh)_mm512_set1_epi32((int)ar[r]);
+            __m512bh av = (__m512bh)_mm512_set1_epi32((int)ar[r][kk]);
             c0[r] = _mm512_dpbf16_ps(c0[r], av, b0);
             c1[r] = _mm512_dpbf16_ps(c1[r], av, b1);
         }
@@ -160,28 +163,16 @@ TBF16 void ck_gemm_bf16_avx512(int m, int n, int k, const float *a, long lda, co
         int acc = accumulate || k0 > 0;
         for (int r0 = 0; r0 < m; r0 += CK_MC) {
             int mc = m - r0 < CK_MC ? m - r0 : CK_MC, blocks = (mc + CK_MR - 1) / CK_MR;
-            for (int bi = 0; bi < blocks; bi++) {
-                uint32_t *dst = ap + (size_t)bi * kc2 * CK_MR;
-                for (int r = 0; r < CK_MR; r++) {
-                    int row = r0 + bi * CK_MR + r;
-                    if (row >= m) {
-                        for (int kk = 0; kk < kc2; kk++) dst[kk * CK_MR + r] = 0;
-                        continue;
-                    }
-                    const float *src = a + (long)row * lda + k0;
-                    int kk = 0;
-                    for (; 2 * kk + 32 <= kc; kk += 16) {
-                        /* 32 floats -> 32 bf16 (RNE) = 16 pairs, scattered to the pair column. */
-                        __m512bh h = _mm512_cvtne2ps_pbh(_mm512_loadu_ps(src + 2 * kk + 16), _mm512_loadu_ps(src + 2 * kk));
-                        uint32_t tmp[16];
-                        _mm512_storeu_si512(tmp, (__m512i)h);
-                        for (int q = 0; q < 16; q++) dst[(kk + q) * CK_MR + r] = tmp[q];
-                    }
-                    for (; kk < kc2; kk++) {
-                        uint32_t lo = ck_f32_to_bf16(src[2 * kk]);
-                        uint32_t hi = 2 * kk + 1 < kc ? ck_f32_to_bf16(src[2 * kk + 1]) : 0;
-                        dst[kk * CK_MR + r] = lo | (hi << 16);
-                    }
+            /* Rows r0 .. r0+mc-1 of this k block as bf16 pairs (RNE), row-major (stride kc2):
+               32 floats -> 16 pairs per conversion, stored contiguously. */
+            for (int row = 0; row < mc; row++) {
+                const float *src = a + (long)(r0 + row) * lda + k0;
+                uint32_t *dst = ap + (size_t)row * kc2;
+                for (int kk = 0; kk < kc2; kk += 16) {
+                    int left = kc - 2 * kk;
+                    __m512 lo = _mm512_maskz_loadu_ps(lanes(left), src + 2 * kk);
+                    __m512 hi = _mm512_maskz_loadu_ps(lanes(left - 16), src + 2 * kk + 16);
+                    _mm512_mask_storeu_epi32(dst + kk, lanes(kc2 - kk), (__m512i)_mm512_cvtne2ps_pbh(hi, lo));
                 }
             }
             for (int p = p0; p < p1; p++) {
@@ -191,7 +182,7 @@ TBF16 void ck_gemm_bf16_avx512(int m, int n, int k, const float *a, long lda, co
                 const float *bias_p = (k0 == 0 && bias) ? bias + p * CK_NR : NULL;
                 for (int bi = 0; bi < blocks; bi++) {
                     int mr = mc - bi * CK_MR < CK_MR ? mc - bi * CK_MR : CK_MR;
-                    kern_bf16(kc2, ap + (size_t)bi * kc2 * CK_MR, b, c + (long)(r0 + bi * CK_MR) * ldc + p * CK_NR, ldc,
+                    kern_bf16(kc2, ap + (size_t)bi * CK_MR * kc2, kc2, b, c + (long)(r0 + bi * CK_MR) * ldc + p * CK_NR, ldc,
                               mr, m0, m1, bias_p, acc);
                 }
             }
