@@ -36,6 +36,30 @@ public struct Anatomy: Sendable, Equatable {
     /// The block indices (MLP layers) of the model.
     public var layers: [Int] { Array(blocks.indices) }
 
+    /// The anatomy with every hook name it refers to passed through `f` (a renamed node).
+    public func mappingHooks(_ f: (String) -> String) -> Anatomy {
+        var a = self
+        a.embed = f(embed)
+        a.finalNorm = finalNorm.map(f)
+        a.logits = logits.map(f)
+        a.blocks = blocks.map { b in
+            var b = b
+            b.residPre = f(b.residPre)
+            b.residMid = b.residMid.map(f)
+            b.residPost = f(b.residPost)
+            b.attention = b.attention.map(f)
+            b.mlp.norm = b.mlp.norm.map(f)
+            b.mlp.input = f(b.mlp.input)
+            b.mlp.pre = f(b.mlp.pre)
+            b.mlp.activation = f(b.mlp.activation)
+            b.mlp.up = b.mlp.up.map(f)
+            b.mlp.post = f(b.mlp.post)
+            b.mlp.out = f(b.mlp.out)
+            return b
+        }
+        return a
+    }
+
     /// Every hook name the anatomy refers to, with the role it plays (for validation and `inspect`).
     public var roles: [(role: String, hook: String)] {
         var out: [(String, String)] = [("embed", embed)]

@@ -106,6 +106,9 @@ public enum ModelEdit: Sendable, Equatable {
                 throw ModelError.badInput("--remove \(name): only a node with exactly one input can be removed (it has \(n.inputs.count)); its readers would have nothing to read")
             }
             let names = Set([name] + n.aliases)
+            if let role = spec.anatomy?.roles.first(where: { names.contains($0.hook) }) {
+                throw ModelError.badInput("--remove \(name): the model's anatomy names it as \(role.role) ('\(role.hook)'); removing it would leave that role pointing nowhere (replace its kind with --replace-kind instead)")
+            }
             spec.nodes.remove(at: i)
             for j in spec.nodes.indices { spec.nodes[j].inputs = spec.nodes[j].inputs.map { names.contains($0) ? n.inputs[0] : $0 } }
             let used = Set(spec.nodes.flatMap { $0.params.values })
@@ -121,6 +124,8 @@ public enum ModelEdit: Sendable, Equatable {
                 spec.nodes[i].aliases = spec.nodes[i].aliases.map { $0 == from ? to : $0 }
             }
             for j in spec.nodes.indices { spec.nodes[j].inputs = spec.nodes[j].inputs.map { $0 == from ? to : $0 } }
+            // The anatomy names nodes by hook: it follows the rename.
+            spec.anatomy = spec.anatomy?.mappingHooks { $0 == from ? to : $0 }
         }
     }
 }

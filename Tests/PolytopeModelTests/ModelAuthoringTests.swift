@@ -116,6 +116,36 @@ final class ModelAuthoringTests: XCTestCase {
         }
     }
 
+    /// Renaming a hook the model's anatomy names moves the anatomy with it (the edited model
+    /// loads, and its code site is the new name, computing what the old one did); removing a
+    /// node the anatomy names is refused, naming the role.
+    func testEditsKeepTheAnatomyConsistent() throws {
+        let r = try registry()
+        let dir = Fixtures.tempDir("model-edit-anatomy")
+        let pb = dir.appendingPathComponent("m.pb").path
+        try ModelFile.write(try HFImporter.convert(directory: Fixtures.repoRoot.appendingPathComponent("Tests/Fixtures/families/llama-gqa").path,
+                                                   options: .init(outputPath: pb)), to: pb)
+        let original = try ModelFile.read(path: pb)
+        let before = try Model(spec: original, baseDirectory: dir.path, registry: r)
+        var spec = original
+        for edit in ["blocks.1.mlp.hook_pre=blocks.1.gate", "blocks.1.mlp.hook_pre_linear=blocks.1.up", "blocks.0.hook_resid_post=mid"] {
+            try ModelEdit.parseRename(edit).apply(to: &spec, registry: r)
+        }
+        let after = try Model(spec: spec, baseDirectory: dir.path, registry: r)
+        let m = try after.mlp(layer: 1)
+        XCTAssertEqual(m.pre, "blocks.1.gate")
+        XCTAssertEqual(m.up, "blocks.1.up")
+        XCTAssertEqual(try after.requireAnatomy().blocks[0].residPost, "mid")
+        XCTAssertFalse(try after.requireAnatomy().roles.contains { $0.hook.hasPrefix("blocks.1.mlp.hook_pre") })
+        XCTAssertEqual(try after.codeSite(layer: 1).pre, "blocks.1.gate")
+        let ctx = ForwardContext(sequences: [[5, 9, 30, 2]])
+        XCTAssertEqual(try after.forward(ctx, capture: ["blocks.1.gate"])["blocks.1.gate"]!.data,
+                       try before.forward(ctx, capture: ["blocks.1.mlp.hook_pre"])["blocks.1.mlp.hook_pre"]!.data)
+        XCTAssertThrowsError(try ModelEdit.removeNode("blocks.0.ln2.hook_normalized").apply(to: &spec, registry: r)) { e in
+            XCTAssertTrue("\(e)".contains("anatomy names it as blocks[0].mlp.input"), "\(e)")
+        }
+    }
+
     func testBuilderValidatesTheWholeGraph() throws {
         let r = try registry()
         let vocab = 5, d = 4, h = 6
