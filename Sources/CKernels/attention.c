@@ -39,11 +39,9 @@ CK_T512 void ck_attention_avx512(int batch, int t, int heads, int kv_heads, int 
             int vis[BQ], span = ck_tile_visibility(i0, rows, L, causal, vis);
             const float *qr[BQ];
             for (int r = 0; r < BQ; r++) qr[r] = q + (long)(b * t + i0 + (r < rows ? r : rows - 1)) * ldq + (long)h * dh;
+            float *o = out + (long)(b * t + i0) * ldo + (long)h * dh;
             if (span == 0) {
-                for (int r = 0; r < rows; r++) {
-                    float *o = out + (long)(b * t + i0 + r) * ldo + (long)h * dh;
-                    for (int c = 0; c < dh; c++) o[c] = 0;
-                }
+                ck_tile_zero_output(o, ldo, rows, dh);
                 continue;
             }
             int span16 = (span + 15) & ~15;
@@ -75,11 +73,7 @@ CK_T512 void ck_attention_avx512(int batch, int t, int heads, int kv_heads, int 
                         a1[r] = _mm512_fmadd_ps(pr, v1, a1[r]);
                     }
                 }
-                for (int r = 0; r < rows; r++) {
-                    float *o = out + (long)(b * t + i0 + r) * ldo + (long)h * dh + c0;
-                    _mm512_mask_storeu_ps(o, m0, a0[r]);
-                    _mm512_mask_storeu_ps(o + 16, m1, a1[r]);
-                }
+                ck_tile_store(o, ldo, rows, c0, dh, a0, a1);
             }
         }
     }

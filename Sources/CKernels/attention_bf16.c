@@ -71,11 +71,9 @@ TA16 void ck_attention_bf16_avx512(int batch, int t, int heads, int kv_heads, in
                     _mm512_mask_storeu_epi32(qp + r * dh2 + c, ck_lanes16(dh2 - c), (__m512i)_mm512_cvtne2ps_pbh(hi, lo));
                 }
             }
+            float *o = out + (long)(b * t + i0) * ldo + (long)h * dh;
             if (span == 0) {
-                for (int r = 0; r < rows; r++) {
-                    float *o = out + (long)(b * t + i0 + r) * ldo + (long)h * dh;
-                    for (int c = 0; c < dh; c++) o[c] = 0;
-                }
+                ck_tile_zero_output(o, ldo, rows, dh);
                 continue;
             }
             int span16 = (span + 15) & ~15;
@@ -120,11 +118,7 @@ TA16 void ck_attention_bf16_avx512(int batch, int t, int heads, int kv_heads, in
                         a1[r] = _mm512_dpbf16_ps(a1[r], pr, v1);
                     }
                 }
-                for (int r = 0; r < rows; r++) {
-                    float *o = out + (long)(b * t + i0 + r) * ldo + (long)h * dh + c0;
-                    _mm512_mask_storeu_ps(o, m0, a0[r]);
-                    _mm512_mask_storeu_ps(o + 16, m1, a1[r]);
-                }
+                ck_tile_store(o, ldo, rows, c0, dh, a0, a1);
             }
         }
     }

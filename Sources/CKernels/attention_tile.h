@@ -45,5 +45,21 @@ static inline int ck_tile_visibility(int i0, int rows, int L, int causal, int *v
     }
     return span;
 }
+
+/* Writes the tile's rows of one head's output: zeros (a tile that sees no key), or 32 columns
+   from c0 of the accumulators (columns past dh masked off). */
+static inline void ck_tile_zero_output(float *o, long ldo, int rows, int dh) {
+    for (int r = 0; r < rows; r++)
+        for (int c = 0; c < dh; c++) o[(long)r * ldo + c] = 0;
+}
+
+static inline __attribute__((always_inline)) CK_T512 void ck_tile_store(float *o, long ldo, int rows, int c0, int dh,
+                                                                        const __m512 *a0, const __m512 *a1) {
+    __mmask16 m0 = ck_lanes16(dh - c0), m1 = ck_lanes16(dh - c0 - 16);
+    for (int r = 0; r < rows; r++) {
+        _mm512_mask_storeu_ps(o + (long)r * ldo + c0, m0, a0[r]);
+        _mm512_mask_storeu_ps(o + (long)r * ldo + c0 + 16, m1, a1[r]);
+    }
+}
 #endif
 #endif

@@ -42,7 +42,7 @@ extension Model {
         if context.precision == .bf16Mixed, let a = spec.anatomy {
             for b in a.blocks { for h in [b.mlp.pre] + (b.mlp.up.map { [$0] } ?? []) { fp32Nodes.insert(try nodeIndex(hook: h)) } }
         }
-        let fp32Context = context.with(precision: .fp32)
+        let fp32Context = fp32Nodes.isEmpty ? context : context.with(precision: .fp32)
         var outputs = [Matrix?](repeating: nil, count: layers.count)
         for i in 0...last where needed[i] {
             if let m = overrideAt[i] {

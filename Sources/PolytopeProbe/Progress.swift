@@ -10,26 +10,31 @@ public final class ProgressBar: @unchecked Sendable {
     let enabled: Bool
     /// stderr is a terminal: redraw one line in place.
     let terminal: Bool
-    /// Seconds between plain progress lines when stderr is not a terminal.
-    public static let logInterval = 30.0
+    /// Seconds between plain progress lines when stderr is not a terminal (default 30).
+    let logInterval: Double
+    let write: @Sendable (String) -> Void
     let start = Date()
     var lastDraw = Date.distantPast
     /// Work already done before this run (a resumed probe): not counted in the rate.
     public var initial = 0
 
-    public init(label: String, total: Int, unit: String = "tokens", quiet: Bool) {
+    /// `terminal` and `write` default to stderr (whether it is a terminal, and writing to it).
+    public init(label: String, total: Int, unit: String = "tokens", quiet: Bool, terminal: Bool? = nil,
+                logInterval: Double = 30, write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
         self.label = label
         self.total = total
         self.unit = unit
-        self.terminal = isatty(STDERR_FILENO) == 1
+        self.terminal = terminal ?? (isatty(STDERR_FILENO) == 1)
         self.enabled = !quiet
-        if !terminal { lastDraw = start }
+        self.logInterval = logInterval
+        self.write = write
+        if !self.terminal { lastDraw = start }
     }
 
     public func update(_ done: Int, force: Bool = false) {
         guard enabled else { return }
         let now = Date()
-        guard force || now.timeIntervalSince(lastDraw) > (terminal ? 0.1 : Self.logInterval) else { return }
+        guard force || now.timeIntervalSince(lastDraw) > (terminal ? 0.1 : logInterval) else { return }
         lastDraw = now
         let elapsed = now.timeIntervalSince(start)
         let rate = elapsed > 0 ? Double(done - initial) / elapsed : 0
@@ -40,16 +45,16 @@ public final class ProgressBar: @unchecked Sendable {
         let left = rate > 0 && total > done ? ProgressBar.duration(Double(total - done) / rate) : "--"
         guard terminal else {
             let percent = total > 0 ? " (\(Int(frac * 100))%)" : ""
-            FileHandle.standardError.write(Data("\(label): \(done)/\(total) \(unit)\(percent), \(Int(rate)) \(unit)/s, \(left) left\n".utf8))
+            write("\(label): \(done)/\(total) \(unit)\(percent), \(Int(rate)) \(unit)/s, \(left) left\n")
             return
         }
         let line = "\(label) \(bar) \(done)/\(total) \(unit)  \(Int(rate)) \(unit)/s  \(left) left"
-        FileHandle.standardError.write(Data(("\r\u{1B}[2K" + line).utf8))
+        write("\r\u{1B}[2K" + line)
     }
 
     public func finish() {
         guard enabled, terminal else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
+        write("\r\u{1B}[2K")
     }
 
     static func duration(_ s: Double) -> String {

@@ -46,8 +46,10 @@ public struct WindowPlanner: Sendable {
                                 sampling: TokenSampling = .all) throws -> WindowPlanner {
         let anatomy = try model.requireAnatomy()
         let modelContext = model.spec.contextLength > 0 ? model.spec.contextLength : Int.max
-        let ctx = min(context ?? (modelContext == Int.max ? Int.max : min(modelContext, defaultContextCap)), modelContext)
-        guard ctx != Int.max else { throw ModelError.badInput("the model states no context length: give one (--context)") }
+        guard context != nil || modelContext != Int.max else {
+            throw ModelError.badInput("the model states no context length: give one (--context)")
+        }
+        let ctx = min(context ?? defaultContextCap, modelContext)
         let prefix = anatomy.prefixTokens, suffix = anatomy.suffixTokens
         guard ctx > prefix.count + suffix.count else {
             throw ModelError.badInput("a window of \(ctx) tokens leaves no room for tokens between the model's \(prefix.count + suffix.count) sequence markers")
