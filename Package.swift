@@ -67,7 +67,7 @@ let package = Package(
             dependencies: ["PolytopeModel", "PolytopeBuiltins", "PolytopeArchitectures", "PolytopeTokenizers", "PolytopeCodes",
                            "PolytopeClustering", "PolytopeReport"]),
         // The probe's result types and their HTML report.
-        .target(name: "PolytopeReport", dependencies: ["PolytopePlots", "PolytopeIO"]),
+        .target(name: "PolytopeReport", dependencies: ["PolytopePlots", "PolytopeIO", "PolytopeClustering"]),
         // Boundary geometry: crossings along paths, scaling, code statistics, affine identity.
         .target(
             name: "PolytopeGeometry",

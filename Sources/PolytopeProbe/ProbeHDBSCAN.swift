@@ -90,12 +90,7 @@ enum ProbeHDBSCAN {
         return g
     }
 
-    static func treeInfo(_ r: HDBSCANResult) -> [CondensedClusterInfo] {
-        r.clusterTree().map {
-            CondensedClusterInfo(id: $0.id, parent: $0.parent, birthDistance: $0.birthDistance, deathDistance: $0.deathDistance,
-                                 size: $0.size, stability: $0.stability, label: $0.label)
-        }
-    }
+    static func treeInfo(_ r: HDBSCANResult) -> [CondensedClusterInfo] { r.clusterTree() }
 }
 
 extension ProbeAnalysis {

@@ -1,4 +1,5 @@
 import Foundation
+import PolytopeClustering
 
 /// One recorded token as a person reads it: where it is, what it is, and the text around it.
 public struct TokenOccurrence: Codable, Sendable, Equatable {
@@ -201,29 +202,6 @@ public struct ProbeReportData: Codable, Sendable, Equatable {
     }
 }
 
-/// One condensed-tree cluster of a probe layer, for the report's picture (Hamming distances).
-public struct CondensedClusterInfo: Codable, Sendable, Equatable {
-    public var id: Int
-    public var parent: Int?
-    public var birthDistance: Int?
-    public var deathDistance: Int
-    public var size: Int
-    public var stability: Double?
-    /// The flat cluster id when selected.
-    public var label: Int?
-
-    public init(id: Int, parent: Int?, birthDistance: Int?, deathDistance: Int, size: Int, stability: Double?, label: Int?) {
-        self.id = id
-        self.parent = parent
-        self.birthDistance = birthDistance
-        self.deathDistance = deathDistance
-        self.size = size
-        self.stability = stability
-        self.label = label
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case id, parent, size, stability, label
-        case birthDistance = "birth_distance", deathDistance = "death_distance"
-    }
-}
+/// One condensed-tree cluster of a probe layer, for the report's picture (Hamming distances):
+/// the clustering's own node type.
+public typealias CondensedClusterInfo = HDBSCANClusterNode

@@ -14,6 +14,16 @@ public struct HDBSCANClusterNode: Codable, Sendable, Equatable {
     /// The flat label when the cluster was selected.
     public var label: Int?
 
+    public init(id: Int, parent: Int?, birthDistance: Int?, deathDistance: Int, size: Int, stability: Double?, label: Int?) {
+        self.id = id
+        self.parent = parent
+        self.birthDistance = birthDistance
+        self.deathDistance = deathDistance
+        self.size = size
+        self.stability = stability
+        self.label = label
+    }
+
     enum CodingKeys: String, CodingKey {
         case id, parent, size, stability, label
         case birthDistance = "birth_distance", deathDistance = "death_distance"
