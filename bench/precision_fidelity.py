@@ -15,6 +15,14 @@ import numpy as np
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+def minilm_model(exe, folder):
+    """all-MiniLM-L6-v2 from scripts/fetch-minilm.sh, imported into FOLDER/minilm.pb."""
+    ckpt = subprocess.check_output([os.path.join(ROOT, "scripts/fetch-minilm.sh")], text=True).strip()
+    model = os.path.join(folder, "minilm.pb")
+    subprocess.check_call([exe, "import", ckpt, "-o", model, "--external-weights"], stdout=subprocess.DEVNULL)
+    return model
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--model")
@@ -24,11 +32,7 @@ def main():
     ap.add_argument("--exe", default=os.path.join(ROOT, ".build/release/polytope"))
     a = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="fidelity-")
-    model = a.model
-    if not model:
-        ckpt = subprocess.check_output([os.path.join(ROOT, "scripts/fetch-minilm.sh")], text=True).strip()
-        model = os.path.join(tmp, "minilm.pb")
-        subprocess.check_call([a.exe, "import", ckpt, "-o", model, "--external-weights"], stdout=subprocess.DEVNULL)
+    model = a.model or minilm_model(a.exe, tmp)
     text = "".join(open(p, encoding="utf-8").read() for p in sorted(glob.glob(os.path.join(ROOT, "corpora/austen/*.txt"))))
     hook = "blocks.%d.mlp.hook_pre" % a.layer
     agree = total = 0

@@ -12,6 +12,8 @@ code agrees, and the collection throughput of each run (from probe-state.json). 
 import argparse, json, os, struct, subprocess, sys, tempfile
 import numpy as np
 
+from precision_fidelity import minilm_model
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -37,12 +39,11 @@ def main():
     ap.add_argument("--exe", default=os.path.join(ROOT, ".build/release/polytope"))
     ap.add_argument("--precisions", default="bf16,bf16-mixed", help="compared with fp32, comma-separated")
     a = ap.parse_args()
-    tmp = tempfile.mkdtemp(prefix="probe-fidelity-")
-    model = a.model
-    if not model:
-        ckpt = subprocess.check_output([os.path.join(ROOT, "scripts/fetch-minilm.sh")], text=True).strip()
-        model = os.path.join(tmp, "minilm.pb")
-        subprocess.check_call([a.exe, "import", ckpt, "-o", model, "--external-weights"], stdout=subprocess.DEVNULL)
+    with tempfile.TemporaryDirectory(prefix="probe-fidelity-") as tmp:  # ~200 MB of codes per run
+        compare(a, tmp, a.model or minilm_model(a.exe, tmp))
+
+
+def compare(a, tmp, model):
     codes, rates = {}, {}
     others = a.precisions.split(",")
     for prec in ["fp32"] + others:
